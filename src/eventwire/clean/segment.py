@@ -1,0 +1,132 @@
+"""Typing the lines of an article: headline, byline, dateline, caption, credit, body, related, boilerplate.
+
+Nothing is deleted: every non-blank line becomes one or more segments with offsets into the
+original text, and later stages pick the kinds they want. The rules are data (`segments.yaml`);
+this module only decides the order in which they apply and what the layout around a line says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from eventwire.clean.rules import SegmentRules, default_rules, phrase_key
+from eventwire.model import Segment
+
+# A teaser's quoted title, e.g. Click to play video: 'Title' -> Title (any quote style).
+_QUOTED = re.compile(r"""[:\s]\s*["'‘’“”«‹]\s*(.+?)\s*["'‘’“”»›]\s*$""")
+_SENTENCE_END = re.compile(r"""[.;]["'’”»)\]]*$""")
+
+
+def segment(text: str, title: str | None = None, rules: SegmentRules | None = None) -> list[Segment]:
+    """Split `text` into typed segments; `title` (from page metadata) helps find the headline."""
+    rules = rules or default_rules()
+    title_key = phrase_key(title) if title else None
+    teasers: set[str] = set()  # titles announced by video/related teasers, repeated later
+    out: list[Segment] = []
+    seen_content = False  # a headline can only come before the story starts
+    dateline_done = False
+    for start, end in _lines(text):
+        line = text[start:end]
+        key = phrase_key(line)
+        kind = _furniture(line, key, rules, teasers)
+        if kind is not None:
+            out.append(Segment(kind, start, end, line))
+            continue
+        caption = _caption(line, start, rules)
+        if caption:
+            out.extend(caption)
+            continue
+        if not seen_content and _is_headline(line, key, title_key, rules):
+            out.append(Segment("headline", start, end, line))
+            seen_content = True
+            continue
+        if any(p.search(line) for p in rules.byline) and len(line.split()) <= 40:
+            out.append(Segment("byline", start, end, line))
+            continue
+        seen_content = True
+        if not dateline_done:
+            dateline_done = True
+            match = _first_match(rules.dateline, line)
+            if match and match.end() < len(line):
+                cut = start + match.end()
+                out.append(Segment("dateline", start, cut, text[start:cut]))
+                start = cut
+        out.append(Segment("body", start, end, text[start:end]))
+    return out
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-blank line, without its surrounding whitespace."""
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        stripped = line.strip()
+        if stripped:
+            start = match.start() + (len(line) - len(line.lstrip()))
+            yield start, start + len(stripped)
+
+
+def _furniture(line: str, key: str, rules: SegmentRules, teasers: set[str]) -> str | None:
+    """boilerplate / related / credit for a whole line, or None."""
+    if key in rules.boilerplate_phrases or any(p.search(line) for p in rules.boilerplate):
+        return "boilerplate"
+    if key in teasers:
+        return "related"
+    if any(p.search(line) for p in rules.related):
+        quoted = _QUOTED.search(line)
+        if quoted:
+            teasers.add(phrase_key(quoted.group(1)))
+        return "related"
+    if _strip_credits(line, rules) == "":
+        return "credit"
+    return None
+
+
+def _caption(line: str, start: int, rules: SegmentRules) -> list[Segment] | None:
+    """A caption line, with its trailing photo credit(s) split off as credit segments."""
+    rest = _strip_credits(line, rules)
+    if rest is None:
+        if any(p.search(line) for p in rules.caption):
+            return [Segment("caption", start, start + len(line), line)]
+        return None
+    cut = len(rest)
+    caption = Segment("caption", start, start + cut, line[:cut])
+    credit_start = cut + (len(line[cut:]) - len(line[cut:].lstrip()))
+    credit = Segment("credit", start + credit_start, start + len(line), line[credit_start:])
+    return [caption, credit]
+
+
+def _strip_credits(line: str, rules: SegmentRules) -> str | None:
+    """The line without its trailing photo credits; None if it has none."""
+    rest, found = line, False
+    while rest:
+        for pattern in rules.credit:
+            match = _last_match(pattern, rest)
+            if match and not rest[match.end():].strip(" .;,"):
+                rest, found = rest[: match.start()].rstrip(), True
+                break
+        else:
+            break
+    return rest if found else None
+
+
+def _is_headline(line: str, key: str, title_key: str | None, rules: SegmentRules) -> bool:
+    if title_key and (key == title_key or title_key.startswith(key) and len(key) > 15):
+        return True
+    words = len(line.split())
+    return 0 < words <= rules.headline_max_words and not _SENTENCE_END.search(line)
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:
+    for pattern in patterns:
+        match = pattern.match(line)
+        if match:
+            return match
+    return None
+
+
+def _last_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    last = None
+    for match in pattern.finditer(text):
+        last = match
+    return last

@@ -1,0 +1,67 @@
+"""HTML pages: main text, title, author and URL via trafilatura; the publication date via htmldate,
+which trafilatura's metadata step runs (original date, not last-modified, extensive search)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import trafilatura
+from trafilatura.settings import Extractor
+
+from eventwire.model import Article, Failure
+from eventwire.read.decode import repair
+
+
+
+def read_html(
+    data: bytes | str,
+    source: str,
+    *,
+    url: str | None = None,
+    published: date | None = None,
+) -> Article | Failure:
+    """Turn one HTML page into an `Article`, or a `Failure` when it holds no article text.
+
+    `published` is used only when the page itself carries no date.
+    """
+    tree = trafilatura.load_html(data)
+    if tree is None:
+        return Failure(source, "not parseable as HTML")
+    # Comments are not the article; tables often carry its facts (casualties, results), so stay.
+    options = Extractor(output_format="python", comments=False, tables=True, with_metadata=True, url=url)
+    try:
+        doc = trafilatura.bare_extraction(tree, options=options)
+    except Exception as exc:  # trafilatura raises assorted lxml/ValueError types on odd markup
+        return Failure(source, f"HTML extraction failed ({type(exc).__name__}: {exc})")
+    if doc is None or not (doc.text or "").strip():
+        return Failure(source, "no article text found in the HTML page")
+    title = _clean_title(doc.title)
+    body = repair(doc.text.strip())
+    # Headline first, as on the page, so the cleaner sees the same layout as in scraped text.
+    first_line = body.split("\n", 1)[0].strip()
+    text = body if not title or first_line == title else f"{title}\n\n{body}"
+    page_date = _page_date(doc.date)
+    return Article(
+        text=text,
+        source=source,
+        title=title,
+        url=doc.url or url,
+        published=page_date or published,
+        author=doc.author or None,
+        reader="html",
+    )
+
+
+def _page_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _clean_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    return " ".join(title.split()) or None
