@@ -111,7 +111,7 @@ def _strip_credits(line: str, rules: SegmentRules) -> str | None:
 
 
 def _is_headline(line: str, key: str, title_key: str | None, rules: SegmentRules) -> bool:
-    if title_key and (key == title_key or title_key.startswith(key) and len(key) > 15):
+    if title_key and (key == title_key or (title_key.startswith(key) and len(key) > 15)):
         return True
     words = len(line.split())
     return 0 < words <= rules.headline_max_words and not _SENTENCE_END.search(line)

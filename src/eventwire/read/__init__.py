@@ -112,14 +112,15 @@ def read_file(path: str, options: ReadOptions) -> Iterator[Item]:
             elif not gzipped and info.st_size > options.max_bytes:
                 yield Failure(path, _too_big(info.st_size, options.max_bytes))
             else:
-                data = (gzip.GzipFile(fileobj=fh) if gzipped else fh).read(options.max_bytes + 1)
+                stream = gzip.GzipFile(fileobj=fh) if gzipped else fh
+                data = stream.read(options.max_bytes + 1)
+                if gzipped and len(data) <= options.max_bytes:
+                    stream.read(1)  # gzip reports a stream cut short only when read to its end
                 yield _one(data, path, kind, options)
     except OSError as exc:
         yield Failure(path, _os_reason(exc))
     except (EOFError, zlib.error) as exc:
         yield Failure(path, f"truncated or corrupt gzip data ({exc})")
-    except _Stop as stop:
-        yield stop.failure
 
 
 def read_stream(stream: IO[bytes], source: str, options: ReadOptions) -> Iterator[Item]:
@@ -138,17 +139,12 @@ def read_bytes(data: bytes, source: str, options: ReadOptions | None = None) -> 
     yield from read_stream(io.BytesIO(data), source, options or ReadOptions())
 
 
-class _Stop(Exception):
-    def __init__(self, failure: Failure) -> None:
-        self.failure = failure
-
-
 def _guard(items: Iterator[Item], path: str) -> Iterator[Item]:
     """Let records already read through when a compressed stream breaks part-way."""
     try:
         yield from items
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise _Stop(Failure(path, f"truncated or corrupt gzip data, rest of file skipped ({exc})"))
+        yield Failure(path, f"truncated or corrupt gzip data, rest of file skipped ({exc})")
 
 
 def _one(data: bytes, path: str, kind: str, options: ReadOptions) -> Item:

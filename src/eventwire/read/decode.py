@@ -7,8 +7,6 @@ import re
 import charset_normalizer
 import ftfy
 
-from eventwire.errors import InputError
-
 # Magic numbers of binary formats people drop into news folders by mistake; naming the
 # format makes the failure message useful ("PNG image" rather than "cannot decode").
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -81,18 +79,53 @@ def sniff(head: bytes) -> str:
 
 
 def decode(data: bytes) -> str:
-    """Decode bytes of unknown encoding to text, repair mojibake and normalise line breaks."""
+    """Decode bytes of unknown encoding to text, repair mojibake and normalise line breaks.
+
+    Never fails: binary data is refused before this (`binary_kind`).
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return repair(data.decode(codec, errors="replace"))
     try:
-        text = data.decode("utf-8")
+        return repair(data.decode("utf-8"))
     except UnicodeDecodeError:
+        pass
+    text = _mostly_utf8(data) or _western(data)
+    if text is None:
         best = charset_normalizer.from_bytes(data).best()
-        if best is None:
-            raise InputError("cannot detect the text encoding") from None
-        text = str(best)
+        # Undecidable bytes still hold a story; cp1252 maps every byte we can meet here.
+        text = str(best) if best is not None else data.decode("cp1252", errors="replace")
     return repair(text)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a bad paste, a cut multibyte character) stays UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 127) - bad
+    return text if multibyte > 0 and bad <= max(2, len(data) // 200) else None
+
+
+def _western(data: bytes) -> str | None:
+    """Windows-1252 / Latin-1 news (the commonest legacy encoding) when it reads as such.
+
+    Statistical detectors often pick cp1250 or Mac encodings for short Western text. In real
+    Western-language text, accented letters are a small share of the letters, while Cyrillic or
+    Greek bytes read as cp1252 turn nearly every letter into an accented one.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    accented = sum(1 for ch in letters if ord(ch) > 127)
+    if not letters or accented / len(letters) > 0.3:
+        return None
+    odd = sum(1 for ch in text if ord(ch) > 127 and not ch.isalpha() and ch not in _WESTERN_PUNCT)
+    return text if odd <= len(text) // 500 else None
+
+
+_WESTERN_PUNCT = set("’‘“”„–—…€•«»°£¥§©®±·¿¡´¨ ¢¤¦ª¬¯²³µ¶¸¹º¼½¾×÷†‡‰‹›™")
 
 
 def repair(text: str) -> str:

@@ -11,6 +11,8 @@ from trafilatura.settings import Extractor
 from eventwire.model import Article, Failure
 from eventwire.read.decode import repair
 
+# Fewer words than this is a menu, an error page or a paywall stub, not a story.
+MIN_WORDS = 15
 
 
 def read_html(
@@ -33,8 +35,9 @@ def read_html(
         doc = trafilatura.bare_extraction(tree, options=options)
     except Exception as exc:  # trafilatura raises assorted lxml/ValueError types on odd markup
         return Failure(source, f"HTML extraction failed ({type(exc).__name__}: {exc})")
-    if doc is None or not (doc.text or "").strip():
-        return Failure(source, "no article text found in the HTML page")
+    words = len((doc.text or "").split()) if doc is not None else 0
+    if doc is None or words < MIN_WORDS:
+        return Failure(source, f"no article text found in the HTML page ({words} words extracted)")
     title = _clean_title(doc.title)
     body = repair(doc.text.strip())
     # Headline first, as on the page, so the cleaner sees the same layout as in scraped text.

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
-from eventwire.errors import InputError
 from eventwire.model import Article, Failure
 from eventwire.read.decode import decode, repair
 from eventwire.read.html import read_html
@@ -38,7 +37,7 @@ def read_jsonl(fh: IO[bytes], source: str, *, max_bytes: int, published: date | 
             continue
         try:
             obj = json.loads(decode(line))
-        except (InputError, ValueError) as exc:
+        except ValueError as exc:
             yield Failure(where, f"not valid JSON ({exc})")
             continue
         yield article_from_object(obj, where, published=published)

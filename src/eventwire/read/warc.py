@@ -59,6 +59,9 @@ def _record_item(record, source: str, max_bytes: int, published: date | None
     body = record.reader.read(max_bytes + 1)
     if len(body) > max_bytes:
         return Failure(source, f"record larger than the {max_bytes:,}-byte limit (--max-bytes)")
+    declared = record.http_headers.get("Content-Length") if record.http_headers is not None else None
+    if declared and declared.isdigit() and len(body) < int(declared) <= max_bytes:
+        return Failure(source, f"record truncated: {len(body):,} of {int(declared):,} bytes (file cut short?)")
     crawled = record.record_date.date() if record.record_date else None
     article = read_html(body, source, url=uri, published=published)
     if isinstance(article, Article):

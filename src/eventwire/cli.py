@@ -1,0 +1,165 @@
+"""The `eventwire` command: thin wrappers that parse options, call functions and print their data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from importlib import resources
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from eventwire import __version__
+from eventwire.errors import EventwireError
+from eventwire.model import Failure, Result, Skip
+from eventwire.pipeline import Summary, run
+from eventwire.read import DEFAULT_MAX_BYTES, ReadOptions
+
+KIND_STYLE = {
+    "headline": "bold", "byline": "cyan", "dateline": "cyan", "caption": "magenta", "credit": "magenta",
+    "body": "", "related": "yellow", "boilerplate": "dim",
+}
+
+
+def demo_path() -> str:
+    """Folder of the demo corpus shipped inside the package."""
+    return str(resources.files("eventwire") / "data" / "demo")
+
+
+class DateType(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date in YYYY-MM-DD form", param, ctx)
+
+
+def read_options(f):  # type: ignore[no-untyped-def]
+    f = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+                     help="Largest text/HTML file, JSONL line or WARC record accepted.")(f)
+    f = click.option("--published", type=DateType(), default=None,
+                     help="Publication date for inputs that carry none (YYYY-MM-DD).")(f)
+    return f
+
+
+class _Fatal(click.ClickException):
+    """A problem with the command or its setup (bad data file, bad option): one line, exit 2."""
+
+    exit_code = 2
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except EventwireError as exc:
+            raise _Fatal(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eventwire")
+def main() -> None:
+    """eventwire: who did what to whom, when and where, from raw news."""
+
+
+@main.command("read")
+@click.argument("paths", nargs=-1, required=True)
+@read_options
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per article (summary on stderr).")
+@click.option("--brief", is_flag=True, help="One line per article instead of its segments.")
+def read_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_json: bool, brief: bool) -> None:
+    """Read PATHS (files, folders, globs, - for stdin) and show each article's typed segments."""
+    summary = _read_and_show(paths, ReadOptions(published=published, max_bytes=max_bytes), as_json, brief)
+    sys.exit(0 if summary.articles else 1)
+
+
+@main.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of tables.")
+def demo_cmd(as_json: bool) -> None:
+    """Read the bundled demo corpus and summarise what came out."""
+    summary = _read_and_show([demo_path()], ReadOptions(), as_json, brief=True)
+    sys.exit(0 if summary.articles else 1)
+
+
+def _read_and_show(paths, options: ReadOptions, as_json: bool, brief: bool) -> Summary:  # type: ignore[no-untyped-def]
+    out = Console(highlight=False, soft_wrap=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per failure, never wrapped
+    summary = Summary()
+    rows = []
+    for item in run(paths, options):
+        summary.add(item)
+        if as_json:
+            if isinstance(item, Result):
+                print(json.dumps(item.to_dict(), ensure_ascii=False), flush=False)
+            continue
+        if isinstance(item, Result):
+            if brief:
+                rows.append(item)
+            else:
+                out.print(_segments_table(item))
+        elif isinstance(item, Failure):
+            err.print(f"[red]failed[/red] {escape(item.message)}")
+        elif isinstance(item, Skip):
+            err.print(f"[dim]skipped {escape(item.source)}: {escape(item.reason)}[/dim]")
+    if brief and rows:
+        out.print(_brief_table(rows))
+    (err if as_json else out).print(_summary_line(summary))
+    return summary
+
+
+def _segments_table(result: Result) -> Table:
+    a = result.article
+    title = f"{a.title or '(untitled)'}\n[dim]{a.source} · id {a.id} · {a.language} · published {a.published or '?'}"
+    if a.published_estimated:
+        title += " (estimated)"
+    table = Table(title=escape(title).replace("\\[dim]", "[dim]"), title_justify="left", expand=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("start-end", justify="right", no_wrap=True)
+    table.add_column("text", overflow="fold")
+    for s in result.segments:
+        style = KIND_STYLE.get(s.kind, "")
+        table.add_row(s.kind, f"{s.start}-{s.end}", escape(s.text), style=style)
+    return table
+
+
+def _brief_table(results: list[Result]) -> Table:
+    table = Table(title="Articles", title_justify="left")
+    for col in ("source", "reader", "published", "headline", "body", "other"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        body = sum(s.kind == "body" for s in r.segments)
+        other = len(r.segments) - body - sum(s.kind == "headline" for s in r.segments)
+        table.add_row(escape(r.article.source), r.article.reader, str(r.article.published or "?"),
+                      escape((r.article.title or "")[:70]), str(body), str(other))
+    return table
+
+
+def _summary_line(s: Summary) -> str:
+    kinds = ", ".join(f"{k} {n}" for k, n in s.segments.most_common())
+    line = f"[bold]{s.articles} articles[/bold] read, {s.failures} failed, {s.skipped} skipped"
+    if kinds:
+        line += f"\nsegments: {kinds}"
+    if s.failure_reasons:
+        line += "\nfailures: " + escape(", ".join(f"{r} ×{n}" for r, n in s.failure_reasons.most_common()))
+    if s.skip_reasons:
+        line += "\nskipped: " + escape(", ".join(f"{r} ×{n}" for r, n in s.skip_reasons.most_common()))
+    return line
+
+
+def _register_optional() -> None:
+    """Subcommand groups that live beside their stage (evaluation)."""
+    try:
+        from eventwire.evaluate.cli import eval_group
+    except ImportError:
+        return
+    main.add_command(eval_group, "eval")
+
+
+_register_optional()

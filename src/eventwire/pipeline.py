@@ -1,0 +1,70 @@
+"""The stages chained for one input: read -> clean. Later stages append here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from eventwire.clean import prepare
+from eventwire.model import Article, Failure, Result, Skip
+from eventwire.read import ReadOptions, read_paths
+
+
+@dataclass
+class Summary:
+    """What a run did, for the closing line people and scripts read."""
+
+    articles: int = 0
+    failures: int = 0
+    skipped: int = 0
+    segments: Counter[str] = field(default_factory=Counter)
+    failure_reasons: Counter[str] = field(default_factory=Counter)
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+
+    def add(self, item: Result | Failure | Skip) -> None:
+        if isinstance(item, Result):
+            self.articles += 1
+            self.segments.update(s.kind for s in item.segments)
+            self.languages[item.article.language or "und"] += 1
+        elif isinstance(item, Failure):
+            self.failures += 1
+            self.failure_reasons[_reason_kind(item.reason)] += 1
+        else:
+            self.skipped += 1
+            self.skip_reasons[_reason_kind(item.reason)] += 1
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "articles": self.articles,
+            "failures": self.failures,
+            "skipped": self.skipped,
+            "segments": dict(self.segments),
+            "failure_reasons": dict(self.failure_reasons),
+            "skip_reasons": dict(self.skip_reasons),
+            "languages": dict(self.languages),
+        }
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons for counting: 'not HTML: image/png (http://…)' -> 'not HTML: image/png'."""
+    return reason.split(" (", 1)[0]
+
+
+def process(items: Iterable[Article | Failure | Skip]) -> Iterator[Result | Failure | Skip]:
+    """Clean each article that was read; failures and skips pass through."""
+    for item in items:
+        if isinstance(item, Article):
+            try:
+                yield prepare(item)
+            except Exception as exc:  # a bug on one article must not end the batch; say which
+                yield Failure(item.source, f"internal error while cleaning: {type(exc).__name__}: {exc}",
+                              stage="clean")
+        else:
+            yield item
+
+
+def run(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Result | Failure | Skip]:
+    """Read and clean every input named by `paths`."""
+    yield from process(read_paths(paths, options))
