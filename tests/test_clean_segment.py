@@ -134,3 +134,13 @@ def test_long_first_sentence_is_not_a_headline():
 def test_title_from_metadata_marks_headline_even_if_it_ends_with_period():
     text = "Talks end without a deal.\n\nThe ministers met on Monday."
     assert [s.kind for s in segment(text, title="Talks end without a deal.")] == ["headline", "body"]
+
+
+def test_headline_may_end_with_an_ellipsis():
+    text = "'My memories of the summit...'\n\nThe former envoy recalled the talks in Hanoi."
+    assert [s.kind for s in segment(text)] == ["headline", "body"]
+
+
+def test_known_title_stops_headline_guessing():
+    text = "Last month, the envoy unveiled a plan billed as the boldest yet\n\nIt was welcomed in Seoul."
+    assert [s.kind for s in segment(text, title="Envoy unveils plan")] == ["body", "body"]

@@ -1,5 +1,6 @@
 from datetime import date
 
+from eventwire.clean import prepare
 from eventwire.model import Article, Failure
 from eventwire.read.html import read_html
 
@@ -34,3 +35,23 @@ def test_page_without_article_text_is_a_failure():
     failure = read_html(page, "empty.html")
     assert isinstance(failure, Failure)
     assert failure.reason.startswith("no article text found in the HTML page")
+
+
+def test_headline_is_taken_from_title_when_extractor_picks_the_site_name():
+    from eventwire.read.html import _choose_title
+    assert _choose_title("The Evening Post", "Allies sign pact in Canberra - The Evening Post") == \
+        "Allies sign pact in Canberra"
+    assert _choose_title(None, "Global Bulletin :: Army seizes power in Naypyidaw") == "Army seizes power in Naypyidaw"
+    assert _choose_title("Army seizes power", "Army seizes power | Bulletin") == "Army seizes power"
+    assert _choose_title("Talks end: what next?", None) == "Talks end: what next?"
+
+
+def test_layout_tables_do_not_become_story_lines():
+    page = ("<html><head><title>Allies sign pact in Canberra - The Evening Post</title></head><body>"
+            "<table><tr><td><a href='/'>Home</a> | <a href='/w'>World</a></td></tr><tr><td>"
+            + "<p>CANBERRA — The allies signed a pact on Wednesday to share submarine technology.</p>" * 3
+            + "</td></tr><tr><td>Copyright 2021 The Evening Post</td></tr></table></body></html>")
+    result = prepare(read_html(page, "old.html"))
+    body = " ".join(s.text for s in result.segments if s.kind == "body")
+    assert body.startswith("The allies signed a pact")
+    assert "|" not in body and "Home" not in body and "World" not in body and "Copyright" not in body

@@ -73,3 +73,15 @@ def test_gzipped_jsonl_truncated_keeps_earlier_lines(tmp_path):
     assert isinstance(items[0], Article)
     assert isinstance(items[-1], Failure) and "truncated or corrupt gzip" in items[-1].reason
     assert 0 < sum(isinstance(i, Article) for i in items) < 50
+
+
+def test_pretty_printed_json_document_and_array(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"title": "Sweden joins NATO", "text": STORY, "date_publish": "2024-03-07T00:00:00",
+                               "url": "https://x.example/1"}, indent=2))
+    many = tmp_path / "many.json"
+    many.write_text(json.dumps([{"text": STORY}, {"headline": "no text"}], indent=1))
+    items = list(read_paths([str(one), str(many)]))
+    assert [type(i).__name__ for i in items] == ["Article", "Article", "Failure"]
+    assert items[0].published == date(2024, 3, 7) and items[0].source == str(one)
+    assert items[2].source == f"{many}[1]"

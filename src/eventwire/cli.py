@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections import Counter
 from datetime import date
 from importlib import resources
 
@@ -130,15 +132,32 @@ def _segments_table(result: Result) -> Table:
 
 
 def _brief_table(results: list[Result]) -> Table:
-    table = Table(title="Articles", title_justify="left")
-    for col in ("source", "reader", "published", "headline", "body", "other"):
-        table.add_column(col, overflow="fold")
+    root = _common_dir([r.article.source for r in results])
+    table = Table(title=f"Articles in {root}" if root else "Articles", title_justify="left")
+    table.add_column("source", no_wrap=True)
+    table.add_column("reader")
+    table.add_column("published", no_wrap=True)
+    table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=60)
+    table.add_column("segments")
     for r in results:
-        body = sum(s.kind == "body" for s in r.segments)
-        other = len(r.segments) - body - sum(s.kind == "headline" for s in r.segments)
-        table.add_row(escape(r.article.source), r.article.reader, str(r.article.published or "?"),
-                      escape((r.article.title or "")[:70]), str(body), str(other))
+        counts = Counter(s.kind for s in r.segments)
+        body = counts.pop("body", 0)
+        other = sum(n for k, n in counts.items() if k != "headline")
+        published = f"{r.article.published or '?'}{'~' if r.article.published_estimated else ''}"
+        table.add_row(escape(os.path.relpath(r.article.source, root) if root else r.article.source),
+                      r.article.reader, published, escape(r.article.title or ""), f"{body} body, {other} other")
     return table
+
+
+def _common_dir(sources: list[str]) -> str:
+    """The folder all file sources share, to print them short."""
+    dirs = [os.path.dirname(s) for s in sources if not s.startswith("<")]
+    if len(dirs) != len(sources) or not dirs:
+        return ""
+    try:
+        return os.path.commonpath(dirs)
+    except ValueError:
+        return ""
 
 
 def _summary_line(s: Summary) -> str:

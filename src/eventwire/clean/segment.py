@@ -15,7 +15,8 @@ from eventwire.model import Segment
 
 # A teaser's quoted title, e.g. Click to play video: 'Title' -> Title (any quote style).
 _QUOTED = re.compile(r"""[:\s]\s*["'‘’“”«‹]\s*(.+?)\s*["'‘’“”»›]\s*$""")
-_SENTENCE_END = re.compile(r"""[.;]["'’”»)\]]*$""")
+# A line ending like a sentence is not a headline; an ellipsis ("Rivals of the Apple...") may be.
+_SENTENCE_END = re.compile(r"""(?<!\.\.)[.;]["'’”»)\]]*$""")
 
 
 def segment(text: str, title: str | None = None, rules: SegmentRules | None = None) -> list[Segment]:
@@ -111,8 +112,10 @@ def _strip_credits(line: str, rules: SegmentRules) -> str | None:
 
 
 def _is_headline(line: str, key: str, title_key: str | None, rules: SegmentRules) -> bool:
-    if title_key and (key == title_key or (title_key.startswith(key) and len(key) > 15)):
-        return True
+    if title_key:
+        # The page told us its title: only a line repeating it is the headline. Guessing would
+        # turn the first paragraph of a headline-less body (a JSON export's `text`) into one.
+        return key == title_key or (title_key.startswith(key) and len(key) > 15)
     words = len(line.split())
     return 0 < words <= rules.headline_max_words and not _SENTENCE_END.search(line)
 

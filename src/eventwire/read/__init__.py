@@ -24,7 +24,7 @@ from typing import IO
 from eventwire.model import Article, Failure, Skip
 from eventwire.read.decode import GZIP_MAGIC, binary_kind, sniff
 from eventwire.read.html import read_html
-from eventwire.read.jsonl import read_jsonl
+from eventwire.read.jsonl import read_json
 from eventwire.read.text import read_text
 from eventwire.read.warc import read_warc
 
@@ -107,7 +107,7 @@ def read_file(path: str, options: ReadOptions) -> Iterator[Item]:
                 yield from read_warc(path, max_bytes=options.max_bytes, published=options.published)
             elif kind == "jsonl":
                 stream = gzip.GzipFile(fileobj=fh) if gzipped else fh
-                yield from _guard(read_jsonl(stream, path, max_bytes=options.max_bytes,
+                yield from _guard(read_json(stream, path, max_bytes=options.max_bytes,
                                              published=options.published), path)
             elif not gzipped and info.st_size > options.max_bytes:
                 yield Failure(path, _too_big(info.st_size, options.max_bytes))

@@ -71,8 +71,8 @@ def sniff(head: bytes) -> str:
     stripped = head.lstrip()
     if stripped.startswith(b"WARC/"):
         return "warc"
-    if stripped.startswith(b"{"):
-        return "jsonl"
+    if stripped.startswith(b"{") or re.match(rb"\[\s*\{", stripped):
+        return "jsonl"  # JSON Lines, or one JSON object/array of objects
     if _HTML_START.match(head[:4096]):
         return "html"
     return "text"

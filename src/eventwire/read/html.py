@@ -3,6 +3,7 @@ which trafilatura's metadata step runs (original date, not last-modified, extens
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import trafilatura
@@ -29,8 +30,10 @@ def read_html(
     tree = trafilatura.load_html(data)
     if tree is None:
         return Failure(source, "not parseable as HTML")
-    # Comments are not the article; tables often carry its facts (casualties, results), so stay.
-    options = Extractor(output_format="python", comments=False, tables=True, with_metadata=True, url=url)
+    page_title = tree.findtext(".//title")  # read before extraction, which prunes the tree
+    # Comments are not the article. Tables are left out: on older sites the whole page is a
+    # layout table, and keeping tables turns navigation and footers into "story" lines.
+    options = Extractor(output_format="python", comments=False, tables=False, with_metadata=True, url=url)
     try:
         doc = trafilatura.bare_extraction(tree, options=options)
     except Exception as exc:  # trafilatura raises assorted lxml/ValueError types on odd markup
@@ -38,7 +41,7 @@ def read_html(
     words = len((doc.text or "").split()) if doc is not None else 0
     if doc is None or words < MIN_WORDS:
         return Failure(source, f"no article text found in the HTML page ({words} words extracted)")
-    title = _clean_title(doc.title)
+    title = _choose_title(doc.title, page_title)
     body = repair(doc.text.strip())
     # Headline first, as on the page, so the cleaner sees the same layout as in scraped text.
     first_line = body.split("\n", 1)[0].strip()
@@ -64,7 +67,26 @@ def _page_date(value: str | None) -> date | None:
         return None
 
 
-def _clean_title(title: str | None) -> str | None:
-    if not title:
-        return None
-    return " ".join(title.split()) or None
+# How pages join headline and site name in <title>: "Headline - Site", "Site :: Headline", ...
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-–—|:»·•]|::|\|\|)\s+")
+
+
+def _choose_title(found: str | None, page_title: str | None) -> str | None:
+    """The headline: trafilatura's title unless <title> shows it kept or picked the site name.
+
+    <title> usually joins the headline and the site name ("Headline - Site", "Site :: Headline");
+    the headline is the longest part. (trafilatura's own site name cannot be trusted to tell
+    them apart: on some layouts it swaps the two.)
+    """
+    found, raw = _squash(found), _squash(page_title)
+    parts = [p for p in _TITLE_SEPARATORS.split(raw or "") if p]
+    if len(parts) < 2 and not (found and raw and found != raw and found in raw):
+        return found or raw
+    longest = max(parts, key=len)
+    if found is None or found == raw or (found in raw and len(found) < len(longest)):
+        return longest
+    return found
+
+
+def _squash(text: str | None) -> str | None:
+    return " ".join(text.split()) or None if text else None

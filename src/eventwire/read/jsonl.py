@@ -1,4 +1,5 @@
-"""JSON Lines dumps, as news APIs and crawlers export them: one article object per line."""
+"""JSON input: JSON Lines dumps (one article object per line), as news APIs and crawlers export
+them, and single JSON documents (one object, or an array of objects, as news-please writes)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,36 @@ TEXT_FIELDS = ("text", "maintext", "content", "body")
 HTML_FIELDS = ("html", "raw_html")
 DATE_FIELDS = ("published", "date_publish", "published_at", "date")
 TITLE_FIELDS = ("title", "headline")
+
+
+def read_json(fh: IO[bytes], source: str, *, max_bytes: int, published: date | None = None
+              ) -> Iterator[Article | Failure]:
+    """JSON Lines, or one JSON document spread over lines; told apart by the first line."""
+    first = fh.readline(max_bytes + 1)
+    try:
+        json.loads(first)
+        is_lines = True
+    except ValueError:
+        is_lines = False
+    if not is_lines:
+        rest = fh.read(max_bytes + 1 - len(first))
+        try:
+            doc = json.loads(decode(first + rest))
+        except ValueError:
+            doc = None  # not one document either: judge it line by line below
+        if doc is not None:
+            yield from _document(doc, source, published)
+            return
+    fh.seek(0)
+    yield from read_jsonl(fh, source, max_bytes=max_bytes, published=published)
+
+
+def _document(doc: Any, source: str, published: date | None) -> Iterator[Article | Failure]:
+    if isinstance(doc, list):
+        for i, obj in enumerate(doc):
+            yield article_from_object(obj, f"{source}[{i}]", published=published)
+    else:
+        yield article_from_object(doc, source, published=published)
 
 
 def read_jsonl(fh: IO[bytes], source: str, *, max_bytes: int, published: date | None = None
