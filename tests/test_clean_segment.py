@@ -144,3 +144,17 @@ def test_headline_may_end_with_an_ellipsis():
 def test_known_title_stops_headline_guessing():
     text = "Last month, the envoy unveiled a plan billed as the boldest yet\n\nIt was welcomed in Seoul."
     assert [s.kind for s in segment(text, title="Envoy unveils plan")] == ["body", "body"]
+
+
+@pytest.mark.parametrize("line", [
+    "January 19, 2023 9:40 PM UTC", "16 August 2020", "Thursday, Feb. 4, 2021",
+    "AP Wire Service | Posted June 19, 2024 9:40 PM",
+])
+def test_date_lines_are_bylines(line):
+    text = f"Allies begin drills\n\n{line}\n\nThe allies began drills on Monday."
+    assert kind_of(text, line) == ["byline"]
+
+
+def test_kicker_above_a_known_title_is_not_story():
+    text = "Asia\n\nPutin and Kim sign pact\n\nThe two leaders signed a pact on Wednesday."
+    assert [s.kind for s in segment(text, title="Putin and Kim sign pact")] == ["boilerplate", "headline", "body"]

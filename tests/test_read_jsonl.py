@@ -23,7 +23,7 @@ def test_text_and_html_objects_with_metadata(tmp_path):
         json.dumps({"id": 2, "html": article_html()}),
     ])
     first, second = read_paths([path])
-    assert first.text == STORY and first.title == "Sweden joins NATO"
+    assert first.text == "Sweden joins NATO\n\n" + STORY and first.title == "Sweden joins NATO"
     assert first.published == date(2024, 3, 7) and first.external_id == "n1"
     assert first.source == f"{path}:1" and first.reader == "jsonl"
     assert second.title.startswith("Finland joins NATO") and second.published == date(2023, 4, 4)

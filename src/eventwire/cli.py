@@ -138,14 +138,15 @@ def _brief_table(results: list[Result]) -> Table:
     table.add_column("reader")
     table.add_column("published", no_wrap=True)
     table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=60)
-    table.add_column("segments")
+    table.add_column("body", justify="right")
+    table.add_column("other", justify="right")
     for r in results:
         counts = Counter(s.kind for s in r.segments)
         body = counts.pop("body", 0)
         other = sum(n for k, n in counts.items() if k != "headline")
         published = f"{r.article.published or '?'}{'~' if r.article.published_estimated else ''}"
         table.add_row(escape(os.path.relpath(r.article.source, root) if root else r.article.source),
-                      r.article.reader, published, escape(r.article.title or ""), f"{body} body, {other} other")
+                      r.article.reader, published, escape(r.article.title or ""), str(body), str(other))
     return table
 
 

@@ -16,6 +16,7 @@ from eventwire.model import Segment
 # A teaser's quoted title, e.g. Click to play video: 'Title' -> Title (any quote style).
 _QUOTED = re.compile(r"""[:\s]\s*["'‘’“”«‹]\s*(.+?)\s*["'‘’“”»›]\s*$""")
 # A line ending like a sentence is not a headline; an ellipsis ("Rivals of the Apple...") may be.
+KICKER_MAX_WORDS = 6
 _SENTENCE_END = re.compile(r"""(?<!\.\.)[.;]["'’”»)\]]*$""")
 
 
@@ -27,10 +28,15 @@ def segment(text: str, title: str | None = None, rules: SegmentRules | None = No
     out: list[Segment] = []
     seen_content = False  # a headline can only come before the story starts
     dateline_done = False
-    for start, end in _lines(text):
+    lines = list(_lines(text))
+    # Where the known title stands as a line; short lines above it are kickers and section labels.
+    title_at = next((a for a, b in lines if title_key and phrase_key(text[a:b]) == title_key), -1)
+    for start, end in lines:
         line = text[start:end]
         key = phrase_key(line)
         kind = _furniture(line, key, rules, teasers)
+        if kind is None and start < title_at and len(line.split()) <= KICKER_MAX_WORDS:
+            kind = "boilerplate"
         if kind is not None:
             out.append(Segment(kind, start, end, line))
             continue

@@ -11,6 +11,7 @@ from trafilatura.settings import Extractor
 
 from eventwire.model import Article, Failure
 from eventwire.read.decode import repair
+from eventwire.read.text import with_headline
 
 # Fewer words than this is a menu, an error page or a paywall stub, not a story.
 MIN_WORDS = 15
@@ -43,9 +44,7 @@ def read_html(
         return Failure(source, f"no article text found in the HTML page ({words} words extracted)")
     title = _choose_title(doc.title, page_title)
     body = repair(doc.text.strip())
-    # Headline first, as on the page, so the cleaner sees the same layout as in scraped text.
-    first_line = body.split("\n", 1)[0].strip()
-    text = body if not title or first_line == title else f"{title}\n\n{body}"
+    text = with_headline(title, body)
     page_date = _page_date(doc.date)
     return Article(
         text=text,

@@ -11,6 +11,7 @@ from typing import IO, Any
 from eventwire.model import Article, Failure
 from eventwire.read.decode import decode, repair
 from eventwire.read.html import read_html
+from eventwire.read.text import with_headline
 
 # Field names we accept, first match wins. The first of each is the documented one; the others
 # are what common exports (news-please, Common Crawl news tools, GDELT-style dumps) use.
@@ -84,8 +85,10 @@ def article_from_object(obj: Any, source: str, *, published: date | None = None)
         return Failure(source, str(exc))
     url = _str(_first(obj, ("url", "link")))
     text, html = _first(obj, TEXT_FIELDS), _first(obj, HTML_FIELDS)
+    title = _str(_first(obj, TITLE_FIELDS))
     if isinstance(text, str) and text.strip():
-        article: Article | Failure = Article(text=repair(text), source=source, url=url, reader="jsonl")
+        text = with_headline(" ".join(title.split()) if title else None, repair(text))
+        article: Article | Failure = Article(text=text, source=source, url=url, reader="jsonl")
     elif isinstance(html, str) and html.strip():
         article = read_html(html, source, url=url)
         if isinstance(article, Article):
@@ -95,7 +98,7 @@ def article_from_object(obj: Any, source: str, *, published: date | None = None)
         return Failure(source, f"no article text: the object has no non-empty '{fields}' field")
     if isinstance(article, Failure):
         return article
-    article.title = _str(_first(obj, TITLE_FIELDS)) or article.title
+    article.title = title or article.title
     article.published = obj_date or article.published or published
     article.external_id = _str(obj.get("id"))
     return article
