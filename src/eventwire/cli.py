@@ -90,6 +90,63 @@ def demo_cmd(as_json: bool) -> None:
     sys.exit(0 if summary.articles else 1)
 
 
+@main.command("analyze")
+@click.argument("paths", nargs=-1, required=True)
+@read_options
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per article (summary on stderr).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="spaCy processes.")
+def analyze_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_json: bool,
+                workers: int) -> None:
+    """Read PATHS, parse them and resolve every actor to a CAMEO code for the article's date."""
+    from eventwire.pipeline import analyze_and_resolve
+
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    summary = Summary()
+    items = analyze_and_resolve(run(paths, ReadOptions(published=published, max_bytes=max_bytes)),
+                                n_process=workers)
+    for item in items:
+        summary.add(item)
+        if isinstance(item, Result):
+            if as_json:
+                print(json.dumps(item.to_dict(), ensure_ascii=False))
+            else:
+                out.print(_actors_table(item))
+        elif isinstance(item, Failure):
+            err.print(f"[red]failed[/red] {escape(item.message)}")
+    (err if as_json else out).print(_summary_line(summary))
+    sys.exit(0 if summary.articles else 1)
+
+
+@main.command("actors")
+@click.argument("name")
+@click.option("--date", "day", type=DateType(), default=None, help="Resolve for this date (default: today).")
+def actors_cmd(name: str, day: date | None) -> None:
+    """Show how NAME resolves: people with their dated roles, or the country/organisation it names."""
+    from eventwire.actors.explain import explain_name
+
+    lines = explain_name(name, day or date.today())
+    if not lines:
+        Console(stderr=True).print(f"no person, country or organisation called {escape(name)!r}")
+        sys.exit(1)
+    out = Console(highlight=False)
+    for line in lines:
+        out.print(line)
+
+
+def _actors_table(result: Result) -> Table:
+    a = result.article
+    table = Table(title=escape(f"{a.title or '(untitled)'} · {a.published or 'no date'}"), title_justify="left")
+    for col in ("code", "actor", "how", "conf", "mentions"):
+        table.add_column(col, overflow="fold")
+    for actor in result.actors:
+        others = ", ".join(dict.fromkeys(m["text"] for m in actor.mentions[1:]))
+        table.add_row(actor.code or "-", escape(actor.name or actor.text), actor.how or "",
+                      f"{actor.confidence:.2f}" if actor.confidence is not None else "", escape(others[:80]))
+    return table
+
+
 def _read_and_show(paths, options: ReadOptions, as_json: bool, brief: bool) -> Summary:  # type: ignore[no-untyped-def]
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per failure, never wrapped

@@ -77,6 +77,8 @@ class Actor:
     agent: str | None = None
     how: str | None = None
     confidence: float | None = None
+    mentions: list[dict[str, Any]] = field(default_factory=list)  # every mention: text, start, end, how
+    notes: list[str] = field(default_factory=list)  # caveats, e.g. "no article date: latest role"
 
 
 @dataclass

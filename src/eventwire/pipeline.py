@@ -1,8 +1,12 @@
-"""The stages chained for one input: read -> clean. Later stages append here."""
+"""The stages chained for a stream of inputs: read -> clean -> analyze -> resolve.
+
+Every function streams: records go through one at a time (spaCy in batches), failures pass
+through as they come, and one article's error becomes its `Failure` without ending the run.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -68,3 +72,32 @@ def process(items: Iterable[Article | Failure | Skip]) -> Iterator[Result | Fail
 def run(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Result | Failure | Skip]:
     """Read and clean every input named by `paths`."""
     yield from process(read_paths(paths, options))
+
+
+def analyze_and_resolve(items: Iterable[Result | Failure | Skip], *, n_process: int = 1
+                        ) -> Iterator[Result | Failure | Skip]:
+    """Parse the content of each cleaned article and resolve its actors."""
+    from eventwire.actors import default_lexicon, resolve
+    from eventwire.nlp import analyze
+
+    lexicon = default_lexicon()  # load (and validate) the dictionaries before any parsing
+    side: deque[Failure | Skip] = deque()
+
+    def results() -> Iterator[Result]:
+        for item in items:
+            if isinstance(item, Result):
+                yield item
+            else:
+                side.append(item)
+
+    for analysis in analyze(results(), n_process=n_process):
+        while side:
+            yield side.popleft()
+        try:
+            analysis.result.actors = resolve(analysis, lexicon)
+        except Exception as exc:  # one article's bug must not end the batch; say which
+            yield Failure(analysis.result.article.source,
+                          f"internal error while resolving actors: {type(exc).__name__}: {exc}", stage="resolve")
+            continue
+        yield analysis.result
+    yield from side

