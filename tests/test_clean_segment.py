@@ -158,3 +158,31 @@ def test_date_lines_are_bylines(line):
 def test_kicker_above_a_known_title_is_not_story():
     text = "Asia\n\nPutin and Kim sign pact\n\nThe two leaders signed a pact on Wednesday."
     assert [s.kind for s in segment(text, title="Putin and Kim sign pact")] == ["boilerplate", "headline", "body"]
+
+
+@pytest.mark.parametrize(("line", "kind"), [
+    ("Posted by: Suzanne | January 14, 2008 07:05 PM", "boilerplate"),
+    ("(Copyright 2008 by The Associated Press. All Rights Reserved.)", "boilerplate"),
+    ("Associated Press", "byline"),
+    ("AFP, AP", "byline"),
+    ("Washington Post Staff Writer", "byline"),
+    ("Jane Roe in Seoul contributed to this report.", "byline"),
+    ("POSTED: 5:09 pm EST January 10, 2008", "byline"),
+    ("Chelsea's Florent Malouda (R) clashes with Everton's Phil Jagielka during the match.", "caption"),
+    ("» Wie bringe ich Studierende dazu, im Hörsaal Fragen zu stellen? «", "body"),
+])
+def test_more_furniture_rules(line, kind):
+    text = f"A headline about talks\n\nThe ministers met on Monday.\n\n{line}\n\nThey met again on Tuesday."
+    assert kind_of(text, line) == [kind]
+
+
+def test_long_paragraph_ending_in_a_rights_notice_stays_body():
+    line = "The minister said the talks would go on. " * 12 + "All rights reserved."
+    text = f"A headline about talks\n\nThe ministers met on Monday.\n\n{line}\n\nThey met again."
+    assert kind_of(text, line) == ["body"]
+
+
+def test_headline_part_of_a_sectioned_title():
+    text = "Covic turns up heat on Schwarzer\n\nThe coach said on Monday that the keeper must improve."
+    kinds = [s.kind for s in segment(text, title="Covic turns up heat on Schwarzer - Football - Sport")]
+    assert kinds == ["headline", "body"]

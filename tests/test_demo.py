@@ -45,10 +45,11 @@ def test_near_duplicate_wire_stories_share_their_body():
     assert best[0] >= 0.8, best
 
 
-def test_demo_command_summary():
-    result = CliRunner().invoke(main, ["demo"])
+def test_demo_command_analyses_the_corpus():
+    result = CliRunner().invoke(main, ["demo", "--json"])
     assert result.exit_code == 0
-    assert "articles read, 1 failed, 2 skipped" in result.stdout
-    json_run = CliRunner().invoke(main, ["demo", "--json"])
-    docs = [json.loads(line) for line in json_run.stdout.splitlines()]
-    assert len(docs) >= 20 and all(d["segments"] for d in docs)
+    assert "articles read, 1 failed, 2 skipped" in result.stderr
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(docs) >= 20 and all(d["segments"] and d["actors"] for d in docs)
+    codes = {a["code"] for d in docs for a in d["actors"]}
+    assert {"USAGOV", "RUSGOV", "PRKGOV", "IGONAT"} <= codes

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import date
 from importlib import resources
 
@@ -78,16 +79,21 @@ def main() -> None:
 @click.option("--brief", is_flag=True, help="One line per article instead of its segments.")
 def read_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_json: bool, brief: bool) -> None:
     """Read PATHS (files, folders, globs, - for stdin) and show each article's typed segments."""
-    summary = _read_and_show(paths, ReadOptions(published=published, max_bytes=max_bytes), as_json, brief)
-    sys.exit(0 if summary.articles else 1)
+    items = run(paths, ReadOptions(published=published, max_bytes=max_bytes))
+    summary, results = _show(items, as_json, render=None if brief else _segments_table)
+    _finish(summary, results if brief else [], as_json)
 
 
 @main.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of tables.")
 def demo_cmd(as_json: bool) -> None:
-    """Read the bundled demo corpus and summarise what came out."""
-    summary = _read_and_show([demo_path()], ReadOptions(), as_json, brief=True)
-    sys.exit(0 if summary.articles else 1)
+    """Read and analyse the bundled demo corpus and summarise what came out."""
+    from eventwire.pipeline import analyze_and_resolve
+
+    summary, results = _show(analyze_and_resolve(run([demo_path()])), as_json, render=None)
+    if results and not as_json:
+        Console(highlight=False).print(_top_actors_table(results))
+    _finish(summary, results, as_json)
 
 
 @main.command("analyze")
@@ -101,22 +107,10 @@ def analyze_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, 
     """Read PATHS, parse them and resolve every actor to a CAMEO code for the article's date."""
     from eventwire.pipeline import analyze_and_resolve
 
-    out = Console(highlight=False)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    summary = Summary()
     items = analyze_and_resolve(run(paths, ReadOptions(published=published, max_bytes=max_bytes)),
                                 n_process=workers)
-    for item in items:
-        summary.add(item)
-        if isinstance(item, Result):
-            if as_json:
-                print(json.dumps(item.to_dict(), ensure_ascii=False))
-            else:
-                out.print(_actors_table(item))
-        elif isinstance(item, Failure):
-            err.print(f"[red]failed[/red] {escape(item.message)}")
-    (err if as_json else out).print(_summary_line(summary))
-    sys.exit(0 if summary.articles else 1)
+    summary, _ = _show(items, as_json, render=_actors_table)
+    _finish(summary, [], as_json)
 
 
 @main.command("actors")
@@ -147,30 +141,56 @@ def _actors_table(result: Result) -> Table:
     return table
 
 
-def _read_and_show(paths, options: ReadOptions, as_json: bool, brief: bool) -> Summary:  # type: ignore[no-untyped-def]
+def _show(items: Iterable[Result | Failure | Skip], as_json: bool,
+          render: Callable[[Result], Table] | None) -> tuple[Summary, list[Result]]:
+    """Print each article (JSON line, or `render`'s table) and each failure; keep unrendered results."""
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per failure, never wrapped
-    summary = Summary()
-    rows = []
-    for item in run(paths, options):
+    summary, kept = Summary(), []
+    for item in items:
         summary.add(item)
-        if as_json:
-            if isinstance(item, Result):
-                print(json.dumps(item.to_dict(), ensure_ascii=False), flush=False)
-            continue
         if isinstance(item, Result):
-            if brief:
-                rows.append(item)
+            if as_json:
+                print(json.dumps(item.to_dict(), ensure_ascii=False))
+            elif render is not None:
+                out.print(render(item))
             else:
-                out.print(_segments_table(item))
+                kept.append(item)
         elif isinstance(item, Failure):
             err.print(f"[red]failed[/red] {escape(item.message)}")
-        elif isinstance(item, Skip):
+        elif not as_json:
             err.print(f"[dim]skipped {escape(item.source)}: {escape(item.reason)}[/dim]")
-    if brief and rows:
-        out.print(_brief_table(rows))
-    (err if as_json else out).print(_summary_line(summary))
-    return summary
+    return summary, kept
+
+
+def _finish(summary: Summary, results: list[Result], as_json: bool) -> None:
+    """The brief table (if results were kept), the summary line, and the exit code."""
+    out = Console(highlight=False)
+    if results and not as_json:
+        out.print(_brief_table(results))
+    Console(stderr=True, highlight=False).print(_summary_line(summary)) if as_json else out.print(
+        _summary_line(summary))
+    sys.exit(0 if summary.articles else 1)
+
+
+def _top_actors_table(results: list[Result], top: int = 12) -> Table:
+    """The actors named in most articles, with their codes."""
+    articles: Counter[tuple[str, str]] = Counter()
+    mentions: Counter[tuple[str, str]] = Counter()
+    for r in results:
+        seen = set()
+        for actor in r.actors:
+            if actor.code and actor.how != "unresolved":
+                key = (actor.code, actor.name or actor.text)
+                mentions[key] += len(actor.mentions)
+                seen.add(key)
+        articles.update(seen)
+    table = Table(title="Most reported actors", title_justify="left")
+    for col in ("code", "actor", "articles", "mentions"):
+        table.add_column(col, justify="right" if col in ("articles", "mentions") else "left")
+    for (code, name), n in articles.most_common(top):
+        table.add_row(code, escape(name), str(n), str(mentions[(code, name)]))
+    return table
 
 
 def _segments_table(result: Result) -> Table:
@@ -191,19 +211,16 @@ def _segments_table(result: Result) -> Table:
 def _brief_table(results: list[Result]) -> Table:
     root = _common_dir([r.article.source for r in results])
     table = Table(title=f"Articles in {root}" if root else "Articles", title_justify="left")
-    table.add_column("source", no_wrap=True)
-    table.add_column("reader")
-    table.add_column("published", no_wrap=True)
-    table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=60)
-    table.add_column("body", justify="right")
-    table.add_column("other", justify="right")
+    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=34)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=48)
+    table.add_column("main actors", no_wrap=True, overflow="ellipsis")
     for r in results:
-        counts = Counter(s.kind for s in r.segments)
-        body = counts.pop("body", 0)
-        other = sum(n for k, n in counts.items() if k != "headline")
         published = f"{r.article.published or '?'}{'~' if r.article.published_estimated else ''}"
+        ranked = sorted((a for a in r.actors if a.code and a.how != "unresolved"), key=lambda a: -len(a.mentions))
+        main_actors = " ".join(dict.fromkeys(a.code for a in ranked[:4] if a.code))
         table.add_row(escape(os.path.relpath(r.article.source, root) if root else r.article.source),
-                      r.article.reader, published, escape(r.article.title or ""), str(body), str(other))
+                      published, escape(r.article.title or ""), main_actors)
     return table
 
 

@@ -23,7 +23,9 @@ def explain_name(name: str, day: date, lexicon: Lexicon | None = None) -> list[s
     entry = lex.lookup(name)
     if entry is not None:
         lines.append(f"{name}: {entry.code} ({entry.kind}: {entry.name})")
-    agent = lex.agents.get(" ".join(name.lower().split()))
+    phrase = " ".join(name.lower().split())
+    singulars = (phrase, phrase.removesuffix("s"), phrase.removesuffix("es"), phrase.removesuffix("ies") + "y")
+    agent = next((lex.agents[p] for p in singulars if p in lex.agents), None)
     if agent:
         lines.append(f"{name}: agent {agent} (the country comes from the words around it)")
     return lines

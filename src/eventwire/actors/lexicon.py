@@ -45,8 +45,10 @@ class Lexicon:
     caps: dict[str, Entry] = field(default_factory=dict)  # exact text -> entry, for all-caps abbreviations
     agents: dict[str, str] = field(default_factory=dict)  # lowercase lemma phrase -> agent code
     people: People = field(default_factory=People)
-    max_words: int = 1  # longest name or agent phrase, in words
-    first_words: set[str] = field(default_factory=set)  # first words of names, to skip most tokens fast
+    # First word of every name -> the most words a name starting with it has: most tokens start
+    # no name, and those that do need only a few lookups. Same for the last word of agent phrases.
+    first_words: dict[str, int] = field(default_factory=dict)
+    agent_last_words: dict[str, int] = field(default_factory=dict)
 
     def lookup(self, text: str) -> Entry | None:
         """The entry for a name as written ("the U.S.", "South Korea's", "NATO")."""
@@ -65,13 +67,17 @@ class Lexicon:
             return
         if name.isupper() and len(name.replace(".", "")) <= 5:
             self.caps.setdefault(name, entry)  # "US", "UN", "WHO": never the words us, un, who
-            self.first_words.add(name_key(name).split()[0])
+            self.note_name(name_key(name))
             if "." not in name:
                 return
         key = name_key(name)
         self.names.setdefault(key, entry)
-        self.first_words.add(key.split()[0])
-        self.max_words = max(self.max_words, len(key.split()))
+        self.note_name(key)
+
+    def note_name(self, key: str) -> None:
+        words = key.split()
+        if words:
+            self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
 
 
 def _trim(text: str) -> str:
@@ -105,9 +111,7 @@ def load_lexicon(extra: list[Path] | None = None, folder: Path | None = None) ->
     lex.people = load_people(people_files)
     for person in lex.people.persons:
         for name in person.names() + person.short:
-            key = name_key(name)
-            lex.max_words = max(lex.max_words, len(key.split()))
-            lex.first_words.add(key.split()[0])
+            lex.note_name(name_key(name))
     return lex
 
 
@@ -136,8 +140,8 @@ def _load_countries(lex: Lexicon, path: Path) -> None:
         code = _code(item, path)
         if not codes.is_country(code):
             raise DataFileError(f"{path}:{item['code'].line}: {code!r} is not a country code")
-        name = codes.country_names()[code]
         names = _strings(item, "names", path)
+        name = names[0] if names else codes.country_names()[code]  # "Russia", not "Russian Federation"
         # Entries with names only are regions of a country (Chechnya, Gaza Strip, Tigray).
         kind = "country" if "demonyms" in item or "metonyms" in item else "region"
         for n in names:
@@ -168,7 +172,8 @@ def _load_agents(lex: Lexicon, path: Path) -> None:
             if phrase in lex.agents and lex.agents[phrase] != agent:
                 raise DataFileError(f"{path}:{word.line}: {phrase!r} is already {lex.agents[phrase]}")
             lex.agents[phrase] = agent
-            lex.max_words = max(lex.max_words, len(phrase.split()))
+            last, n = phrase.split()[-1], len(phrase.split())
+            lex.agent_last_words[last] = max(lex.agent_last_words.get(last, 0), n)
 
 
 def _entries(path: Path) -> list[dict[str, Located]]:

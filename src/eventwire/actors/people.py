@@ -12,6 +12,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from eventwire.actors import codes
@@ -89,6 +90,7 @@ class People:
         return self.by_short.get(name_key(text), [])
 
 
+@lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Names compared without case, accents, dots, hyphens or apostrophe styles."""
     text = unicodedata.normalize("NFKD", text)

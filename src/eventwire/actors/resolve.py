@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.actors import codes
@@ -49,7 +50,7 @@ CONFIDENCE = {"dictionary": 0.95, "country": 0.95, "organization": 0.95, "title"
               "dictionary-short": 0.7, "context": 0.5, "unresolved": 0.3}
 
 
-@dataclass
+@dataclass(eq=False)  # identity, not field equality: mentions are looked up in lists
 class Mention:
     """A stretch of tokens naming an actor, with what we learned about it."""
 
@@ -84,6 +85,16 @@ class Resolver:
         self.lex = lexicon
         self.day: date | None = analysis.result.article.published
         self.taken: list[int | None] = [None] * len(self.doc)  # token -> index in self.mentions
+        # Token attributes read once: indexing a Doc builds a Token object every time.
+        strings = self.doc.vocab.strings
+        table = self.doc.to_array([ORTH, LOWER, SPACY]).tolist() if len(self.doc) else []
+        self.texts = [strings[row[0]] for row in table]
+        self.lowers = [strings[row[1]] for row in table]
+        self.spaces = [" " if row[2] else "" for row in table]
+        self.sent_ends = [0] * len(self.doc)
+        for sent in self.doc.sents:
+            for i in range(sent.start, sent.end):
+                self.sent_ends[i] = sent.end
         self.mentions: list[Mention] = []
         self.places: list[str | None] = []  # countries of places named as places, for context
 
@@ -112,12 +123,11 @@ class Resolver:
     # --- names the lexicon knows: countries, organisations, metonyms, dictionary people ---------
 
     def _lexicon_mentions(self) -> None:
-        doc, lex = self.doc, self.lex
+        doc, lex, texts = self.doc, self.lex, self.texts
         i = 0
         while i < len(doc):
-            token = doc[i]
-            first = name_key(token.text).split(" ")[0] if token.text.strip() else ""
-            if not (token.text[:1].isupper() and (first in lex.first_words or token.text in lex.caps)):
+            text = texts[i]
+            if not text[:1].isupper() or not (name_key(text).split(" ")[0] in lex.first_words or text in lex.caps):
                 i += 1
                 continue
             found = self._longest_name(i)
@@ -135,19 +145,23 @@ class Resolver:
             i = end
 
     def _longest_name(self, i: int) -> tuple[int, Entry | None, list[Person]] | None:
-        doc = self.doc
-        sent_end = doc[i].sent.end
-        for n in range(min(self.lex.max_words, sent_end - i), 0, -1):
-            span = doc[i:i + n]
-            if "\n" in span.text or span[-1].is_punct or span[-1].tag_ == "POS" or not span[-1].text.strip():
+        doc, texts = self.doc, self.texts
+        words = self.lex.first_words.get(name_key(texts[i]).split(" ")[0], 1)
+        # Names of w words span up to 2w tokens ("Moon Jae-in" is four tokens).
+        for n in range(min(2 * words + 1, self.sent_ends[i] - i), 0, -1):
+            last = doc[i + n - 1]
+            if last.is_punct or last.tag_ == "POS" or not last.text.strip():
                 continue
-            persons = self.lex.people.full(span.text) if n > 1 or span.text[:1].isupper() else []
+            text = "".join(texts[k] + self.spaces[k] for k in range(i, i + n - 1)) + texts[i + n - 1]
+            if "\n" in text:
+                continue
+            persons = self.lex.people.full(text)
             if persons:
                 return i + n, None, persons
             entry = None
-            if i > 0 and doc[i - 1].lower_ == "the":
-                entry = self.lex.names.get(name_key("the " + span.text))  # "the North" is not "North"
-            entry = entry or self.lex.lookup(span.text)
+            if i > 0 and self.lowers[i - 1] == "the":
+                entry = self.lex.names.get(name_key("the " + text))  # "the North" is not "North"
+            entry = entry or self.lex.lookup(text)
             if entry is not None and not (n == 1 and doc[i].is_sent_start and entry.kind == "metonym"
                                           and doc[i].pos_ != "PROPN"):
                 return i + n, entry, []
@@ -323,9 +337,9 @@ class Resolver:
     def _agent_at(self, token: Token) -> tuple[str | None, int]:
         """The agent a noun names, trying the longest phrase that ends at it ("foreign minister")."""
         lemma = token.lemma_.lower()
-        for n in range(min(self.lex.max_words, token.i + 1), 1, -1):
-            words = [t.lower_ for t in self.doc[token.i - n + 1:token.i]] + [lemma]
-            phrase = " ".join(words)
+        longest = max(self.lex.agent_last_words.get(lemma, 1), self.lex.agent_last_words.get(token.lower_, 1))
+        for n in range(min(longest, token.i + 1), 1, -1):
+            phrase = " ".join([*self.lowers[token.i - n + 1:token.i], lemma])
             if phrase in self.lex.agents:
                 return self.lex.agents[phrase], token.i - n + 1
         return self.lex.agents.get(lemma) or self.lex.agents.get(token.lower_), token.i
@@ -423,12 +437,14 @@ class Resolver:
             mention.confidence = round(target.confidence * 0.95, 3)
 
     def _root(self, mention: Mention) -> int:
-        seen = set()
-        while mention.actor is not None and mention.actor != self.mentions.index(mention) and \
-                mention.actor not in seen:
-            seen.add(mention.actor)
-            mention = self.mentions[mention.actor]
-        return self.mentions.index(mention)
+        """Index of the mention that stands for the actor `mention` was joined to."""
+        n = self.mentions.index(mention)
+        seen = {n}
+        while mention.actor is not None and mention.actor not in seen:
+            n = mention.actor
+            seen.add(n)
+            mention = self.mentions[n]
+        return n
 
     # --- the article's own country for agents that name none ------------------------------------
 
@@ -472,9 +488,11 @@ class Resolver:
     # --- pronouns ---------------------------------------------------------------------------------
 
     def _pronouns(self) -> None:
-        doc = self.doc
-        for token in doc:
-            if token.lower_ not in SUBJECT_PRONOUNS or token.dep_ not in ("nsubj", "nsubjpass"):
+        for i, lower in enumerate(self.lowers):
+            if lower not in SUBJECT_PRONOUNS:
+                continue
+            token = self.doc[i]
+            if token.dep_ not in ("nsubj", "nsubjpass"):
                 continue
             target = self._speaker_of(token) or self._previous_subject(token)
             if target is None:

@@ -17,6 +17,7 @@ from eventwire.model import Segment
 _QUOTED = re.compile(r"""[:\s]\s*["'‘’“”«‹]\s*(.+?)\s*["'‘’“”»›]\s*$""")
 # A line ending like a sentence is not a headline; an ellipsis ("Rivals of the Apple...") may be.
 KICKER_MAX_WORDS = 6
+_TITLE_PARTS = re.compile(r"\s+(?:[-–—|:»·•_]|::)\s+")
 _SENTENCE_END = re.compile(r"""(?<!\.\.)[.;]["'’”»)\]]*$""")
 
 
@@ -119,9 +120,12 @@ def _strip_credits(line: str, rules: SegmentRules) -> str | None:
 
 def _is_headline(line: str, key: str, title_key: str | None, rules: SegmentRules) -> bool:
     if title_key:
-        # The page told us its title: only a line repeating it is the headline. Guessing would
-        # turn the first paragraph of a headline-less body (a JSON export's `text`) into one.
-        return key == title_key or (title_key.startswith(key) and len(key) > 15)
+        # The page told us its title: only a line repeating it (or the headline part of a title
+        # like "Headline - Section - Site") is the headline. Guessing would turn the first
+        # paragraph of a headline-less body (a JSON export's `text`) into one.
+        parts = {phrase_key(p) for p in _TITLE_PARTS.split(title_key)}
+        return key == title_key or (title_key.startswith(key) and len(key) > 15) or \
+            (key in parts and len(key.split()) >= 3)
     words = len(line.split())
     return 0 < words <= rules.headline_max_words and not _SENTENCE_END.search(line)
 
