@@ -113,6 +113,85 @@ def analyze_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, 
     _finish(summary, [], as_json)
 
 
+@main.command("code")
+@click.argument("paths", nargs=-1, required=True)
+@read_options
+@click.option("--json", "as_json", is_flag=True, help="The JSON contract as JSON Lines, one article per line.")
+@click.option("--all", "show_all", is_flag=True, help="Also list negated and hypothetical events.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="spaCy processes.")
+def code_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_json: bool, show_all: bool,
+             workers: int) -> None:
+    """Read, analyse and code PATHS into CAMEO events (date, source, code, target, evidence)."""
+    from eventwire.pipeline import analyze_and_resolve
+
+    items = analyze_and_resolve(run(paths, ReadOptions(published=published, max_bytes=max_bytes)),
+                                n_process=workers, events=True)
+    summary, _ = _show(items, as_json, render=lambda r: _events_table(r, show_all))
+    _finish(summary, [], as_json)
+
+
+@main.command("explain")
+@click.argument("path")
+@click.option("--event", "number", type=click.IntRange(min=1), required=True,
+              help="The event's number in the table of `eventwire code PATH --all`.")
+@read_options
+def explain_cmd(path: str, number: int, published: date | None, max_bytes: int) -> None:
+    """Show the sentence of one event of PATH with source, trigger and target marked, and its rule."""
+    from eventwire.events.explain import explain_event
+    from eventwire.pipeline import analyze_and_resolve
+
+    results = [r for r in analyze_and_resolve(run([path], ReadOptions(published=published, max_bytes=max_bytes)),
+                                              events=True) if isinstance(r, Result)]
+    events = [(r, e) for r in results for e in r.events]
+    if not 1 <= number <= len(events):
+        raise click.BadParameter(f"{path} has {len(events)} events", param_hint="--event")
+    Console(highlight=False).print(explain_event(*events[number - 1]))
+
+
+@main.command("patterns")
+@click.argument("code")
+def patterns_cmd(code: str) -> None:
+    """List the pattern rules that give CODE (a CAMEO code such as 041, or a root such as 04)."""
+    from eventwire.events import codebook, default_patterns
+
+    book = codebook()
+    if code not in book:
+        raise click.BadParameter(f"{code!r} is not a CAMEO code", param_hint="CODE")
+    rules = default_patterns().for_code(code)
+    table = Table(title=f"{code} {book[code].name}: {len(rules)} rules", title_justify="left")
+    for col in ("rule", "code", "trigger", "object", "prep", "where"):
+        table.add_column(col, overflow="fold")
+    for r in rules:
+        table.add_row(r.id, r.code, f"{r.trigger}: " + ", ".join(sorted(r.words)), ", ".join(sorted(r.objects)),
+                      ", ".join(sorted(r.preps | r.particles)), os.path.basename(r.where))
+    Console(highlight=False).print(table)
+
+
+def _events_table(result: Result, show_all: bool) -> Table:
+    from eventwire.events import codebook
+
+    book = codebook()
+    a = result.article
+    table = Table(title=escape(f"{a.title or '(untitled)'} · {a.published or 'no date'}"), title_justify="left")
+    for col in ("#", "date", "source", "event", "target", "trigger in context", "flags"):
+        table.add_column(col, overflow="fold")
+    for n, e in enumerate(result.events, start=1):
+        if e.flagged and not show_all:
+            continue
+        flags = " ".join(f for f in ("negated", "hypothetical", "reported", "root") if
+                         getattr(e, "is_root" if f == "root" else f))
+        context = a.text[max(e.sentence["start"], e.trigger["start"] - 40):e.trigger["start"]]
+        after = a.text[e.trigger["end"]:min(e.sentence["end"], e.trigger["end"] + 40)]
+        table.add_row(str(n), e.date or "", _actor_cell(e.source), f"{e.code} {escape(book[e.code].name)}",
+                      _actor_cell(e.target), f"…{escape(context)}[bold]{escape(e.trigger['text'])}[/bold]"
+                      f"{escape(after)}…", flags)
+    return table
+
+
+def _actor_cell(actor: dict | None) -> str:
+    return f"{actor['code']} {escape(str(actor['text']))[:24]}" if actor else "-"
+
+
 @main.command("actors")
 @click.argument("name")
 @click.option("--date", "day", type=DateType(), default=None, help="Resolve for this date (default: today).")

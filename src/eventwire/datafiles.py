@@ -22,6 +22,7 @@ class Located:
 
     value: Any
     line: int
+    raw: str = ""  # the scalar as written: YAML reads a bare `on` or `off` as a boolean
 
 
 def data_path(name: str) -> Path:
@@ -49,7 +50,7 @@ def _located(node: yaml.Node) -> Any:
         return {k.value: _located(v) for k, v in node.value}
     if isinstance(node, yaml.SequenceNode):
         return [_located(v) for v in node.value]
-    return Located(_SCALARS.get(node.tag, str)(node.value), node.start_mark.line + 1)
+    return Located(_SCALARS.get(node.tag, str)(node.value), node.start_mark.line + 1, node.value)
 
 
 _SCALARS = {

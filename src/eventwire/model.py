@@ -139,6 +139,12 @@ class Event:
     place: dict[str, Any] | None = None
     rule: str | None = None
     confidence: float | None = None
+    is_root: bool = False  # the event of the headline or of the first body sentence
+
+    @property
+    def flagged(self) -> bool:
+        """Negated and hypothetical events are kept but left out of counts by default."""
+        return self.negated or self.hypothetical
 
 
 @dataclass

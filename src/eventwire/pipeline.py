@@ -74,13 +74,15 @@ def run(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Re
     yield from process(read_paths(paths, options))
 
 
-def analyze_and_resolve(items: Iterable[Result | Failure | Skip], *, n_process: int = 1
-                        ) -> Iterator[Result | Failure | Skip]:
-    """Parse the content of each cleaned article and resolve its actors."""
+def analyze_and_resolve(items: Iterable[Result | Failure | Skip], *, n_process: int = 1,
+                        events: bool = False) -> Iterator[Result | Failure | Skip]:
+    """Parse the content of each cleaned article, resolve its actors and (with `events`) code them."""
     from eventwire.actors import default_lexicon, resolve
+    from eventwire.events import code_events, default_patterns
     from eventwire.nlp import analyze
 
     lexicon = default_lexicon()  # load (and validate) the dictionaries before any parsing
+    patterns = default_patterns() if events else None
     side: deque[Failure | Skip] = deque()
 
     def results() -> Iterator[Result]:
@@ -93,11 +95,16 @@ def analyze_and_resolve(items: Iterable[Result | Failure | Skip], *, n_process: 
     for analysis in analyze(results(), n_process=n_process):
         while side:
             yield side.popleft()
+        stage = "resolve"
         try:
             analysis.result.actors = resolve(analysis, lexicon)
+            if patterns is not None:
+                stage = "code"
+                analysis.result.events = code_events(analysis, analysis.result.actors, patterns)
         except Exception as exc:  # one article's bug must not end the batch; say which
+            what = {"resolve": "resolving actors", "code": "coding events"}[stage]
             yield Failure(analysis.result.article.source,
-                          f"internal error while resolving actors: {type(exc).__name__}: {exc}", stage="resolve")
+                          f"internal error while {what}: {type(exc).__name__}: {exc}", stage=stage)
             continue
         yield analysis.result
     yield from side

@@ -135,7 +135,7 @@ class Resolver:
                 i += 1
                 continue
             end, entry, persons = found
-            start = i - 1 if i > 0 and doc[i - 1].lower_ == "the" and entry is not None else i
+            start = i - 1 if i > 0 and self.lowers[i - 1] == "the" and entry is not None else i
             if persons:
                 mention = self._add(i, end, person=True, name=persons[0].name)
                 if mention:
@@ -174,14 +174,9 @@ class Resolver:
             return  # "talks in Washington": the city as a place, not the US government
         if self._modifies_larger(head, end):
             return  # "Iraqi troops", "South Korea's leader": part of a larger mention, resolved there
-        how = {"country": "country", "region": "region", "demonym": "demonym", "metonym": "metonym",
-               "organization": "organization"}[entry.kind]
-        code = entry.code
-        if entry.kind == "region":
-            code = entry.country or entry.code
         mention = self._add(start, end, name=entry.name)
         if mention:
-            mention.set(code, how)
+            mention.set(entry.code, entry.kind)  # how: country, region, demonym, metonym, organization
 
     def _modifies_larger(self, head: Token, end: int) -> bool:
         """A name that only modifies an agent noun or a person's name ("Iraqi" in "Iraqi troops")."""

@@ -121,6 +121,39 @@ def actors_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     _print(table, Counter())
 
 
+@eval_group.command("events")
+@click.option("--format", "fmt", type=click.Choice(["pentaclass", "petrarch-xml", "plover-json", "cameo-examples",
+                                                     "conll-st"]), required=True, help="Layout of the gold file.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N sentences.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.argument("path", type=click.Path(path_type=Path))
+def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
+    """Coded events against gold sentences: classes, triples, PLOVER types, example codes or roles."""
+    from eventwire.evaluate.events import FORMATS, run_events
+
+    read, score = FORMATS[fmt]
+    try:
+        items = read(path)[:limit]
+    except LayoutError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from None
+    report = score(_tracked(run_events(items), len(items))).to_dict()
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    table = Table(title=f"Events, {fmt} format: {report['n']} sentences", title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in report.items():
+        if key == "per_class":
+            for label, row in value.items():
+                table.add_row(f"class {label} precision / recall (gold {row['gold']}, predicted {row['predicted']})",
+                              f"{row['precision']:.3f} / {row['recall']:.3f}")
+        elif key != "n":
+            table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    _print(table, Counter())
+
+
 def _open(read: Callable[[Path], GoldSet[T]], folder: Path) -> GoldSet[T]:
     try:
         return read(folder)
