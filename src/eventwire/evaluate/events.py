@@ -120,10 +120,19 @@ def read_cameo_examples(path: Path) -> list[GoldSentence]:
         raise LayoutError(f"{path}: cannot read ({exc.strerror})") from None
     if not rows or not {"code", "example"} <= set(rows[0]):
         raise LayoutError(f"{path}: expected CSV columns 'code' and 'example'")
+    items = []
+    for n, row in enumerate(rows, start=2):
+        code = _known_code(row["code"] or "")
+        if code and (row["example"] or "").strip():
+            items.append(GoldSentence(f"{path.name}:{n}", row["example"].strip(), code))
+    return items
+
+
+def _known_code(text: str) -> str | None:
+    """A CAMEO code as spreadsheets leave it: "41" was "041", "1" was "01"."""
     book = codebook()
-    return [GoldSentence(f"{path.name}:{n}", row["example"].strip(), row["code"].strip().zfill(2))
-            for n, row in enumerate(rows, start=2)
-            if row["example"] and row["example"].strip() and row["code"].strip().zfill(2) in book]
+    text = text.strip()
+    return next((c for c in (text, "0" + text) if c in book), None)
 
 
 def read_conll(path: Path) -> list[GoldSentence]:
