@@ -37,6 +37,7 @@ PLAN_VERBS = frozenset({"plan", "intend", "expect", "hope", "want", "seek", "try
                         "prepare", "wish", "attempt", "mull", "weigh", "need", "ask", "urge", "call"})
 REFUSAL_VERBS = frozenset({"refuse", "decline", "fail", "reject", "deny", "cease", "stop", "avoid"})
 CONDITIONALS = frozenset({"if", "unless", "whether"})
+RELATIVE = frozenset({"which", "who", "that", "whom"})
 # Codes whose source and target act together: two sources and no target make a reciprocal pair.
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 LIGHT_VERBS = frozenset({"hold", "have", "make", "give", "launch", "conduct", "stage", "carry", "pay", "sign",
@@ -52,6 +53,7 @@ class Found:
     rule: Rule
     verb: Token  # the verb whose subject is the source (the trigger itself for verbs)
     embedded: Found | None = None  # for promises and threats: the event announced
+    phrase: Token | None = None  # a noun trigger's phrase head ("effort" in "mediation effort")
 
 
 def code_events(analysis: Analysis, actors: list[Actor], patterns: Patterns | None = None) -> list[Event]:
@@ -113,9 +115,10 @@ class Coder:
                 if hit and hit.token.i not in used:
                     found.append(hit)
                     used.add(token.i)
-        # A verb's noun object coded on its own ("held talks") is the same event: keep the verb's.
-        verbs = {f.verb.i for f in found if f.rule.trigger == "verb"}
-        return [f for f in found if f.rule.trigger == "verb" or f.verb.i not in verbs or f.verb.i == f.token.i]
+        # A noun that a verb rule named as its object ("held talks") is that verb's event, not another.
+        consumed = {c.i for f in found if f.rule.trigger == "verb" and f.rule.objects
+                    for c in self._complements(f.token)}
+        return [f for f in found if f.rule.trigger == "verb" or f.token.i not in consumed]
 
     def _lemma(self, token: Token, index: dict[str, list[Rule]]) -> str:
         """The token's lemma, or a plain form of it when the lemmatiser slips ("stages" -> "stag")."""
@@ -165,16 +168,19 @@ class Coder:
     def _noun(self, noun: Token, governor: Token | None = None) -> Found | None:
         lemma = self._lemma(noun, self.patterns.nouns)
         compounds = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
-        verb = governor or self._governing_verb(noun)
-        complements = [c for c in noun.children if c.dep_ in ("dobj", "pobj")]
+        # "a mediation effort between X and Y": the modifier is the event, its head carries the rest
+        phrase_head = noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else noun
+        verb = governor or self._governing_verb(phrase_head)
+        complements = [c for c in phrase_head.children if c.dep_ in ("dobj", "pobj")]
         # "staged drills with X": the prepositions of the verb whose object the noun is count for it
-        holders = [noun, verb] if verb is not None and noun.head == verb and \
-            noun.dep_ in ("dobj", "nsubjpass", "attr", "oprd") else [noun]
+        holders = [noun] if phrase_head == noun else [noun, phrase_head]
+        if verb is not None and phrase_head.head == verb and phrase_head.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+            holders.append(verb)
         for k in range(len(compounds) + 1):
             phrase = " ".join([*compounds[k:], lemma])
             rule = self._best(self.patterns.nouns, phrase, holders, complements)
             if rule:
-                return Found(noun, rule, verb or noun)
+                return Found(noun, rule, verb or noun, phrase=phrase_head)
         return None
 
     def _best(self, index: dict[str, list[Rule]], word: str, holders: Token | list[Token],
@@ -240,7 +246,7 @@ class Coder:
     def _sources(self, found: Found) -> list[int]:
         trigger = found.token
         if found.rule.trigger == "noun" and trigger != found.verb:
-            own = self._noun_source(trigger)
+            own = self._noun_source(trigger) or (self._noun_source(found.phrase) if found.phrase else [])
             if own:
                 return own
         verb = found.verb
@@ -271,6 +277,8 @@ class Coder:
         token = verb
         for _ in range(4):
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.lower_ in RELATIVE and token.dep_ == "relcl":
+                return token.head  # "The U.S., which stations troops": the U.S.
             if subject is not None:
                 return subject
             if token.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp") and token.head != token:
@@ -281,7 +289,7 @@ class Coder:
 
     def _targets(self, found: Found) -> list[int]:
         trigger, rule = found.token, found.rule
-        holders = [trigger] if trigger == found.verb else [trigger, found.verb]
+        holders = list(dict.fromkeys(t for t in (trigger, found.phrase, found.verb) if t is not None))
         if found.embedded is not None:
             holders = [found.embedded.token, *holders]
         objects = [c for h in holders for c in h.children if c.dep_ in ("dobj", "dative", "iobj")]
@@ -339,19 +347,22 @@ class Coder:
     def _flags(self, found: Found) -> dict[str, bool]:
         verb = found.verb
         chain = [found.token, verb] if found.token != verb else [verb]
+        governors: list[Token] = []  # verbs the event's verb is the complement of ("refused to X")
         token = verb
-        for _ in range(3):  # the clause's own verb and the verbs it hangs from via xcomp
-            if token.dep_ in ("xcomp",) and token.head != token:
+        for _ in range(3):  # the clause's own verb and the verbs it hangs from (xcomp, conj)
+            if token.dep_ in ("xcomp", "conj") and token.head != token:
+                if token.dep_ == "xcomp":
+                    governors.append(token.head)
                 token = token.head
                 chain.append(token)
         root = self.book[found.rule.code].root
-        negated = any(c.dep_ == "neg" for t in chain for c in t.children)
-        negated |= any(t.lemma_.lower() in REFUSAL_VERBS for t in chain[1:] if t != verb) and root != "12"
         promise = found.embedded is not None
+        negated = any(c.dep_ == "neg" for t in chain for c in t.children)
+        negated |= any(t.lemma_.lower() in REFUSAL_VERBS for t in governors) and root != "12"
         hypothetical = any(c.lower_ in MODALS and c.dep_ == "aux" for t in chain for c in t.children)
         hypothetical |= any(c.lower_ in HEDGES for t in chain for c in t.children if c.dep_ in ("advmod", "acomp"))
         hypothetical |= any(c.lower_ in CONDITIONALS for t in chain for c in t.children if c.dep_ == "mark")
-        hypothetical |= any(t.lemma_.lower() in PLAN_VERBS for t in chain[1:] if t != verb) and not promise
+        hypothetical |= any(t.lemma_.lower() in PLAN_VERBS for t in governors) and not promise
         if promise:
             hypothetical = False  # the promise itself happened
         reported = self._reported(verb)
