@@ -31,13 +31,21 @@ from eventwire.nlp import Analysis
 TARGET_PREPS = ("with", "to", "against", "on", "for", "at", "into", "toward", "towards", "from", "of")
 SPEECH_VERBS = frozenset({"say", "tell", "announce", "add", "state", "claim", "insist", "report", "write",
                           "tweet", "declare", "allege", "accuse", "confirm", "acknowledge", "note"})
-MODALS = frozenset({"could", "may", "might", "would", "should", "can", "will", "shall", "'ll", "wo", "ca"})
+MODALS = frozenset({"could", "may", "might", "should", "can", "ca"})
+FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})  # "wo" is the "wo" of "won't"
+REQUEST_VERBS = frozenset({"demand", "urge", "call", "ask", "request", "press", "push", "appeal", "implore"})
+# Roots of acts that, announced, are intents to cooperate; refused, are rejections.
+COOPERATIVE_ROOTS = frozenset({"04", "05", "06", "07", "08"})
 HEDGES = frozenset({"likely", "possibly", "perhaps", "maybe", "probably", "potentially", "unlikely"})
-PLAN_VERBS = frozenset({"plan", "intend", "expect", "hope", "want", "seek", "try", "aim", "consider", "propose",
-                        "prepare", "wish", "attempt", "mull", "weigh", "need", "ask", "urge", "call"})
+# Verbs whose complement has not happened yet: "plans to visit", "is considering sending aid".
+PLAN_VERBS = frozenset({"plan", "intend", "expect", "hope", "want", "seek", "aim", "consider", "propose",
+                        "prepare", "wish", "mull", "weigh"})
 REFUSAL_VERBS = frozenset({"refuse", "decline", "fail", "reject", "deny", "cease", "stop", "avoid"})
 CONDITIONALS = frozenset({"if", "unless", "whether"})
 RELATIVE = frozenset({"which", "who", "that", "whom"})
+# Heads that leave the event to their modifier: "a mediation effort", "a sanctions campaign".
+GENERIC_HEADS = frozenset({"effort", "bid", "move", "operation", "campaign", "initiative", "mission", "process",
+                           "attempt", "plan", "programme", "program", "measure", "action", "drive", "push"})
 # Codes whose source and target act together: two sources and no target make a reciprocal pair.
 SYMMETRIC_ROOTS = frozenset({"03", "04", "05", "06"})
 LIGHT_VERBS = frozenset({"hold", "have", "make", "give", "launch", "conduct", "stage", "carry", "pay", "sign",
@@ -70,7 +78,8 @@ class Coder:
         self.actors = actors
         self.article = analysis.result.article
         # token index -> actor index, through the original offsets of every mention
-        spans = sorted((m["start"], m["end"], n) for n, a in enumerate(actors) if a.code for m in a.mentions)
+        # Actors without a code (a person the dictionary does not know) still take part, code-less.
+        spans = sorted((m["start"], m["end"], n) for n, a in enumerate(actors) for m in a.mentions)
         starts = [s for s, _, _ in spans]
         self.actor_of: dict[int, int] = {}
         for token in self.doc:
@@ -115,9 +124,9 @@ class Coder:
                 if hit and hit.token.i not in used:
                     found.append(hit)
                     used.add(token.i)
-        # A noun that a verb rule named as its object ("held talks") is that verb's event, not another.
-        consumed = {c.i for f in found if f.rule.trigger == "verb" and f.rule.objects
-                    for c in self._complements(f.token)}
+        # A noun that is the object of a coded verb ("held talks", "rejected calls for") belongs to
+        # that verb's event, not to one of its own.
+        consumed = {c.i for f in found if f.rule.trigger == "verb" for c in self._complements(f.token)}
         return [f for f in found if f.rule.trigger == "verb" or f.token.i not in consumed]
 
     def _lemma(self, token: Token, index: dict[str, list[Rule]]) -> str:
@@ -168,8 +177,11 @@ class Coder:
     def _noun(self, noun: Token, governor: Token | None = None) -> Found | None:
         lemma = self._lemma(noun, self.patterns.nouns)
         compounds = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
-        # "a mediation effort between X and Y": the modifier is the event, its head carries the rest
-        phrase_head = noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else noun
+        # "a mediation effort between X and Y": the modifier is the event, its head carries the rest;
+        # other modifiers are not events ("riot police" is police).
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() not in GENERIC_HEADS:
+            return None
+        phrase_head = noun.head if noun.dep_ == "compound" else noun
         verb = governor or self._governing_verb(phrase_head)
         complements = [c for c in phrase_head.children if c.dep_ in ("dobj", "pobj")]
         # "staged drills with X": the prepositions of the verb whose object the noun is count for it
@@ -195,6 +207,9 @@ class Coder:
         preps = {c.lower_ for h in holders for c in h.children if c.dep_ in ("prep", "agent", "dative")}
         for obj in complements:
             preps |= {c.lower_ for c in obj.children if c.dep_ == "prep"}
+        # "went on strike", "took to the streets": the object of a preposition can be the rule's object
+        objects |= {g.lemma_.lower() for p in trigger.children if p.dep_ == "prep"
+                    for g in p.children if g.dep_ == "pobj"}
         particles = {c.lower_ for c in trigger.children if c.dep_ == "prt"}
         best = None
         for rule in rules:
@@ -241,6 +256,7 @@ class Coder:
         if info.root == "01" and not targets:
             return []  # "X said": a statement to no one carries no event of its own
         flags = self._flags(found)
+        info, flags = self._modality(found, info, flags)
         return [self._event(found, info, s, t, sent, index, flags) for s, t in pairs if s is not None or t is not None]
 
     def _sources(self, found: Found) -> list[int]:
@@ -359,14 +375,59 @@ class Coder:
         promise = found.embedded is not None
         negated = any(c.dep_ == "neg" for t in chain for c in t.children)
         negated |= any(t.lemma_.lower() in REFUSAL_VERBS for t in governors) and root != "12"
-        hypothetical = any(c.lower_ in MODALS and c.dep_ == "aux" for t in chain for c in t.children)
-        hypothetical |= any(c.lower_ in HEDGES for t in chain for c in t.children if c.dep_ in ("advmod", "acomp"))
-        hypothetical |= any(c.lower_ in CONDITIONALS for t in chain for c in t.children if c.dep_ == "mark")
-        hypothetical |= any(t.lemma_.lower() in PLAN_VERBS for t in governors) and not promise
+        auxes = {c.lower_ for t in chain for c in t.children if c.dep_ == "aux"}
+        future = bool(auxes & FUTURE) or any(t.lemma_.lower() in PLAN_VERBS for t in governors)
+        conditional = any(c.lower_ in CONDITIONALS for t in chain for c in t.children if c.dep_ == "mark")
+        hedged = any(c.lower_ in HEDGES for t in chain for c in t.children if c.dep_ in ("advmod", "acomp"))
+        conditional |= hedged or bool(auxes & MODALS)  # "could", "likely": a possibility, not a plan
+        hypothetical = future or conditional
+        hypothetical |= self._requested(verb)
         if promise:
             hypothetical = False  # the promise itself happened
         reported = self._reported(verb)
-        return {"negated": negated, "hypothetical": hypothetical, "reported": reported}
+        return {"negated": negated, "hypothetical": hypothetical, "reported": reported, "future": future,
+                "conditional": conditional}
+
+    def _modality(self, found: Found, info: Code, flags: dict[str, bool]) -> tuple[Code, dict[str, bool]]:
+        """CAMEO codes announced acts as acts of announcing: "X will hold talks" is an intent to
+        meet (036), "X will not lift the embargo" a refusal to yield (124), "declined to comment"
+        a refusal to comment (011). Only possibilities ("could", "if") stay hypothetical."""
+        if found.embedded is not None or info.root in ("03", "13", "12"):
+            return info, flags
+        cooperative = info.root in COOPERATIVE_ROOTS
+        refused = self._governed_by(found.verb, REFUSAL_VERBS - {"fail", "cease", "stop", "avoid"})
+        if flags.get("conditional"):
+            return info, flags
+        if (refused or (flags["negated"] and flags.get("future"))) and (cooperative or info.root in ("01", "02")):
+            code = self.patterns.refusal.get(info.code) or self.patterns.refusal.get(info.root)
+            if code:
+                return self.book[code], {**flags, "negated": False, "hypothetical": False}
+        if flags.get("future") and not flags["negated"] and (cooperative or info.quad == 4):
+            code = self._announced("will", info.code)
+            if code:
+                return self.book[code], {**flags, "hypothetical": False}
+        return info, flags
+
+    def _governed_by(self, verb: Token, lemmas: frozenset[str]) -> bool:
+        token = verb
+        for _ in range(3):
+            if token.dep_ != "xcomp" or token.head == token:
+                return False
+            token = token.head
+            if token.lemma_.lower() in lemmas:
+                return True
+        return False
+
+    def _requested(self, verb: Token) -> bool:
+        """"demanding that Lukashenko step down": what is asked for has not happened."""
+        token = verb
+        for _ in range(3):
+            if token.dep_ not in ("ccomp", "xcomp") or token.head == token:
+                return False
+            token = token.head
+            if token.lemma_.lower() in REQUEST_VERBS:
+                return True
+        return False
 
     def _reported(self, verb: Token) -> bool:
         token = verb
@@ -387,6 +448,7 @@ class Coder:
         s_start, s_end = a.span(sent.start_char, sent.end_char)
         is_root = a.segment_kind(sent.start_char) == "headline" or index == self.first_body_sentence
         src, tgt = self._actor(source), self._actor(target)
+        flags = {k: flags[k] for k in ("negated", "hypothetical", "reported")}
         confidence = self._confidence(found.rule, src, tgt, flags)
         key = f"{self.article.id}|{index}|{t_start}|{info.code}|{_code(src)}|{_code(tgt)}"
         return Event(

@@ -46,6 +46,7 @@ class Patterns:
     threat_verbs: frozenset[str] = frozenset()
     intent: dict[str, str] = field(default_factory=dict)  # embedded code or root -> intent code
     threat: dict[str, str] = field(default_factory=dict)  # embedded code or root -> threat code
+    refusal: dict[str, str] = field(default_factory=dict)  # embedded code or root -> refusal code
 
     def add(self, rule: Rule) -> None:
         self.rules.append(rule)
@@ -150,11 +151,11 @@ def _load_intent(patterns: Patterns, path: Path) -> None:
     try:
         patterns.promise_verbs = frozenset(_word(w, path) for w in raw["promise_verbs"])
         patterns.threat_verbs = frozenset(_word(w, path) for w in raw["threat_verbs"])
-        for key in ("intent", "threat"):
+        for key in ("intent", "threat", "refusal"):
             table = {str(k): str(v.value) for k, v in raw[key].items()}
             bad = [v for v in table.values() if v not in book]
             if bad:
                 raise DataFileError(f"{path}: unknown code(s) in '{key}': {', '.join(bad)}")
             setattr(patterns, key, table)
     except (KeyError, TypeError, AttributeError) as exc:
-        raise DataFileError(f"{path}: needs promise_verbs, threat_verbs, intent and threat ({exc})") from None
+        raise DataFileError(f"{path}: needs promise_verbs, threat_verbs, intent, threat and refusal ({exc})") from None
