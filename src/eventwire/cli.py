@@ -87,12 +87,14 @@ def read_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_
 @main.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines instead of tables.")
 def demo_cmd(as_json: bool) -> None:
-    """Read and analyse the bundled demo corpus and summarise what came out."""
+    """Read, analyse and code the bundled demo corpus and summarise what came out."""
     from eventwire.pipeline import analyze_and_resolve
 
-    summary, results = _show(analyze_and_resolve(run([demo_path()])), as_json, render=None)
+    summary, results = _show(analyze_and_resolve(run([demo_path()]), events=True), as_json, render=None)
     if results and not as_json:
-        Console(highlight=False).print(_top_actors_table(results))
+        out = Console(highlight=False)
+        out.print(_top_actors_table(results))
+        out.print(_top_events_table(results))
     _finish(summary, results, as_json)
 
 
@@ -250,6 +252,29 @@ def _finish(summary: Summary, results: list[Result], as_json: bool) -> None:
     Console(stderr=True, highlight=False).print(_summary_line(summary)) if as_json else out.print(
         _summary_line(summary))
     sys.exit(0 if summary.articles else 1)
+
+
+def _top_events_table(results: list[Result], top: int = 12) -> Table:
+    """The event codes seen most (negated and hypothetical events left out), with an example."""
+    from eventwire.events import codebook
+
+    book = codebook()
+    counts: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for r in results:
+        for e in r.events:
+            if e.flagged:
+                continue
+            counts[e.code] += 1
+            if e.code not in example and e.source and e.target:
+                example[e.code] = f"{e.source['code'] or e.source['text']} → {e.target['code'] or e.target['text']}: " \
+                                  f"{r.article.text[e.trigger['start']:e.trigger['end']]}"
+    table = Table(title=f"Events ({sum(counts.values())} in all)", title_justify="left")
+    for col in ("code", "event", "n", "example"):
+        table.add_column(col, justify="right" if col == "n" else "left", overflow="ellipsis", no_wrap=True)
+    for code, n in counts.most_common(top):
+        table.add_row(code, escape(book[code].name), str(n), escape(example.get(code, "")))
+    return table
 
 
 def _top_actors_table(results: list[Result], top: int = 12) -> Table:

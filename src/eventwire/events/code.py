@@ -253,10 +253,10 @@ class Coder:
             pairs = [(s, t) for s in sources for t in sources if s != t]
         else:
             pairs = [(s, None) for s in sources]
-        if info.root == "01" and not targets:
-            return []  # "X said": a statement to no one carries no event of its own
         flags = self._flags(found)
         info, flags = self._modality(found, info, flags)
+        if info.code == "010" and not targets:
+            return []  # "X said": a plain statement to no one carries no event of its own
         return [self._event(found, info, s, t, sent, index, flags) for s, t in pairs if s is not None or t is not None]
 
     def _sources(self, found: Found) -> list[int]:
