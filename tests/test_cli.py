@@ -48,3 +48,23 @@ def test_exit_1_when_nothing_read_and_2_for_bad_usage(tmp_path):
     assert CliRunner().invoke(main, ["read"]).exit_code == 2
     bad_date = CliRunner().invoke(main, ["read", "--published", "yesterday", str(tmp_path)])
     assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.stderr
+
+
+def test_code_and_explain_commands(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("Leaders talk\n\nPresident Joe Biden criticized Russian President Vladimir Putin on Monday.\n")
+    result = CliRunner().invoke(main, ["code", "--published", "2022-03-01", str(story)])
+    assert result.exit_code == 0, result.output
+    assert "USAGOV" in result.stdout and "RUSGOV" in result.stdout and "111" in result.stdout
+    as_json = CliRunner().invoke(main, ["code", "--json", "--published", "2022-03-01", str(story)])
+    (doc,) = [json.loads(line) for line in as_json.stdout.splitlines()]
+    event = next(e for e in doc["events"] if e["code"] == "111")
+    assert event["source"]["code"] == "USAGOV" and event["target"]["code"] == "RUSGOV"
+    assert {"id", "root", "quad", "goldstein", "plover", "trigger", "sentence", "negated", "hypothetical",
+            "reported", "date", "rule", "confidence", "is_root"} <= set(event)
+    number = doc["events"].index(event) + 1
+    explained = CliRunner().invoke(main, ["explain", str(story), "--event", str(number),
+                                          "--published", "2022-03-01"])
+    assert explained.exit_code == 0
+    assert "criticized" in explained.stdout and "rule:" in explained.stdout and "USAGOV" in explained.stdout
+    assert CliRunner().invoke(main, ["explain", str(story), "--event", "99"]).exit_code == 2

@@ -126,18 +126,26 @@ def actors_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
                                                      "conll-st"]), required=True, help="Layout of the gold file.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N sentences.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--calibrate", type=click.Path(path_type=Path), default=None,
+              help="With --format pentaclass: write the confidence calibration table to this TSV file.")
 @click.argument("path", type=click.Path(path_type=Path))
-def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
+def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool, calibrate: Path | None) -> None:
     """Coded events against gold sentences: classes, triples, PLOVER types, example codes or roles."""
-    from eventwire.evaluate.events import FORMATS, run_events
+    from eventwire.evaluate.events import FORMATS, calibration_table, run_events
 
     read, score = FORMATS[fmt]
+    if calibrate and fmt != "pentaclass":
+        raise click.BadParameter("calibration needs --format pentaclass", param_hint="--calibrate")
     try:
         items = read(path)[:limit]
     except LayoutError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise click.exceptions.Exit(2) from None
-    report = score(_tracked(run_events(items), len(items))).to_dict()
+    pairs = list(_tracked(run_events(items), len(items)))
+    report = score(pairs).to_dict()
+    if calibrate:
+        rows = calibration_table(pairs)
+        calibrate.write_text("raw_upto\tconfidence\tn\n" + "".join(f"{u}\t{c}\t{n}\n" for u, c, n in rows))
     if as_json:
         click.echo(json.dumps(report))
         return

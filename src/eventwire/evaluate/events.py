@@ -245,6 +245,32 @@ def score_conll_roles(pairs: Iterable[tuple[GoldSentence, Result]]) -> Report:
     return Report({"n": n, "source_recall": _ratio(hit_s, gold_s), "target_recall": _ratio(hit_t, gold_t)})
 
 
+def calibration_table(pairs: Iterable[tuple[GoldSentence, Result]], step: float = 0.05
+                      ) -> list[tuple[float, float, int]]:
+    """(raw score upper bound, share right, n) rows from pentaclass gold, made monotone.
+
+    Every unflagged event of a sentence counts as right when its class is the sentence's class
+    (the label judges the main event, so this slightly under-rates secondary events). Scores
+    are binned by `step`; adjacent bins that break monotonicity are pooled (isotonic fit).
+    """
+    book = codebook()
+    bins: dict[int, list[int]] = {}
+    for item, result in pairs:
+        for event in result.events:
+            if not event.flagged and event.confidence is not None:
+                k = min(int(event.confidence / step), int(1 / step) - 1)
+                right, n = bins.setdefault(k, [0, 0])
+                bins[k] = [right + (book[event.code].pentaclass == item.gold), n + 1]
+    pools: list[list[float]] = []  # [upper, right, n]
+    for k in sorted(bins):
+        right, n = bins[k]
+        pools.append([round((k + 1) * step, 4), right, n])
+        while len(pools) > 1 and pools[-2][1] / pools[-2][2] > pools[-1][1] / pools[-1][2]:
+            upper, right2, n2 = pools.pop()
+            pools[-1] = [upper, pools[-1][1] + right2, pools[-1][2] + n2]
+    return [(upper, round(right / n, 3), int(n)) for upper, right, n in pools]
+
+
 # --- helpers -------------------------------------------------------------------------------------------
 
 def _mention_spans(result: Result, actor: dict[str, Any]) -> list[tuple[int, int]]:

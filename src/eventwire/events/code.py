@@ -20,9 +20,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Span, Token
 
+from eventwire.datafiles import data_path
 from eventwire.events.codebook import Code, codebook
 from eventwire.events.patterns import Patterns, Rule, default_patterns
 from eventwire.model import Actor, Event
@@ -469,17 +471,37 @@ class Coder:
 
     @staticmethod
     def _confidence(rule: Rule, src: dict | None, tgt: dict | None, flags: dict[str, bool]) -> float:
-        """A score from the rule's specificity, the actors' confidence and whether both are there.
+        """How often events like this one are right, from a raw score and a calibration table.
 
-        Calibrated on the dev pentaclass set (docs/evaluation.md): events scoring higher were
-        right more often; the score is not a probability.
+        The raw score grows with the rule's specificity, the actors' confidence and having both
+        actors; data/calibration.tsv (made by `eventwire eval events --format pentaclass
+        --calibrate`, see docs/evaluation.md) maps it to the share of such events whose class was
+        right on gold sentences.
         """
         base = 0.55 + 0.1 * min(rule.specificity, 3)
-        actors = [float(x["confidence"] or 0.5) for x in (src, tgt) if x is not None]
-        score = base * (sum(actors) / len(actors) if actors else 0.5) * (1.0 if src and tgt else 0.8)
+        actors = [float(x["confidence"] or 0.3) for x in (src, tgt) if x is not None]
+        raw = base * (sum(actors) / len(actors) if actors else 0.3) * (1.0 if src and tgt else 0.8)
         if flags["negated"] or flags["hypothetical"]:
-            score *= 0.7
-        return round(min(score, 0.99), 3)
+            raw *= 0.7
+        return calibrated(raw)
+
+
+@cache
+def _calibration() -> tuple[list[float], list[float]]:
+    path = data_path("calibration.tsv")
+    if not path.exists():
+        return [], []
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    return [float(r[0]) for r in rows], [float(r[1]) for r in rows]
+
+
+def calibrated(raw: float) -> float:
+    """The calibrated confidence of a raw event score (the raw score if no table is installed)."""
+    uppers, values = _calibration()
+    if not uppers:
+        return round(min(raw, 0.99), 3)
+    k = min(bisect.bisect_left(uppers, raw), len(values) - 1)
+    return values[k]
 
 
 def _code(actor: dict | None) -> str | None:
