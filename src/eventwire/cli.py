@@ -315,16 +315,16 @@ def _segments_table(result: Result) -> Table:
 def _brief_table(results: list[Result]) -> Table:
     root = _common_dir([r.article.source for r in results])
     table = Table(title=f"Articles in {root}" if root else "Articles", title_justify="left")
-    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=34)
     table.add_column("published", no_wrap=True, min_width=10)
-    table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=48)
-    table.add_column("main actors", no_wrap=True, overflow="ellipsis")
+    table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=30, ratio=2)
+    table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=48, ratio=3)
+    table.add_column("main actors", no_wrap=True, overflow="ellipsis", ratio=1)
     for r in results:
         published = f"{r.article.published or '?'}{'~' if r.article.published_estimated else ''}"
         ranked = sorted((a for a in r.actors if a.code and a.how != "unresolved"), key=lambda a: -len(a.mentions))
         main_actors = " ".join(dict.fromkeys(a.code for a in ranked[:4] if a.code))
-        table.add_row(escape(os.path.relpath(r.article.source, root) if root else r.article.source),
-                      published, escape(r.article.title or ""), main_actors)
+        table.add_row(published, escape(os.path.relpath(r.article.source, root) if root else r.article.source),
+                      escape(r.article.title or ""), main_actors)
     return table
 
 
