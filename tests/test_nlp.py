@@ -29,10 +29,13 @@ def test_doc_offsets_map_back_to_the_original_text():
 
 
 def test_every_segment_starts_a_sentence():
-    analysis = analysed("Leaders meet in Geneva\n\nthey talked for hours and agreed on a plan")
-    starts = [s.text for s in analysis.doc.sents]
-    assert starts[0].strip() == "Leaders meet in Geneva"
+    text = "Leaders meet in Geneva\n\nthey talked for hours and agreed on a plan"
+    analysis = analysed(text)
+    sentences = [s.text.strip() for s in analysis.doc.sents]
+    assert sentences == ["Leaders meet in Geneva .", "they talked for hours and agreed on a plan"]
     assert analysis.segment_kind(analysis.doc[-1].idx) == "body"
+    stop = analysis.doc[4]  # the full stop the Doc adds after the headline maps to its end
+    assert stop.text == "." and analysis.span(stop.idx, stop.idx + 1) == (len("Leaders meet in Geneva"),) * 2
 
 
 def test_streaming_keeps_order_and_several_processes_agree():

