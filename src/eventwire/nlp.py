@@ -166,7 +166,7 @@ def doc_text(pieces: list[Piece]) -> str:
         (pieces[-1].norm.text if pieces else "")
 
 
-def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 32,
+def analyze(results: Iterable[Result], *, n_process: int = 1, batch_size: int = 64,
             nlp: Language | None = None) -> Iterator[Analysis]:
     """Parse each article's headline and body; yields in input order, streaming."""
     nlp = nlp or load()
