@@ -249,8 +249,8 @@ def _finish(summary: Summary, results: list[Result], as_json: bool) -> None:
     out = Console(highlight=False)
     if results and not as_json:
         out.print(_brief_table(results))
-    Console(stderr=True, highlight=False).print(_summary_line(summary)) if as_json else out.print(
-        _summary_line(summary))
+    # With --json, stdout carries only the JSON lines; people read the summary on stderr.
+    (Console(stderr=True, highlight=False) if as_json else out).print(_summary_line(summary))
     sys.exit(0 if summary.articles else 1)
 
 
