@@ -55,3 +55,12 @@ def test_layout_tables_do_not_become_story_lines():
     body = " ".join(s.text for s in result.segments if s.kind == "body")
     assert body.startswith("The allies signed a pact")
     assert "|" not in body and "Home" not in body and "World" not in body and "Copyright" not in body
+
+
+def test_author_from_json_ld_when_no_meta_tag():
+    page = ('<html><head><title>Talks end</title><script type="application/ld+json">{"@type": "NewsArticle", '
+            '"author": [{"@type": "Person", "name": "Daniel Okafor"}, {"name": "Ana Ruiz"}]}</script></head>'
+            "<body><article><p>" + "Leaders met in Geneva and talked for hours about trade. " * 5 + "</p></article>"
+            "</body></html>")
+    article = read_html(page, "p.html")
+    assert article.author == "Daniel Okafor, Ana Ruiz"

@@ -9,6 +9,7 @@ URL) finds the original publication date.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -90,7 +91,28 @@ def _meta(tree: HtmlElement) -> dict[str, str]:
             if value and not (field == "author" and value.startswith("http")):
                 found[field] = value
                 break
+    if "author" not in found:
+        author = _json_ld_author(tree)
+        if author:
+            found["author"] = author
     return found
+
+
+def _json_ld_author(tree: HtmlElement) -> str | None:
+    """The author names of a schema.org article description (JSON-LD), if the page has one."""
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            authors = item.get("author") if isinstance(item, dict) else None
+            authors = authors if isinstance(authors, list) else [authors]
+            names = [a.get("name") if isinstance(a, dict) else a for a in authors]
+            names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+            if names:
+                return ", ".join(names)
+    return None
 
 
 def _page_date(value: str | None) -> date | None:
