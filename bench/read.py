@@ -515,10 +515,10 @@ def print_table(rows: list[Row], info: dict[str, Any], args: argparse.Namespace)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--quick", action="store_true",
-                        help="a subset (200 text files, 40 pages per HTML set), under a minute")
+                        help="a subset (200 text files, 20 pages per HTML set), under a minute")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--rounds", type=int, help="timed rounds (default 5; 2 with --quick)")
-    parser.add_argument("--pages", type=int, help="pages per HTML set (default 300; 40 with --quick)")
+    parser.add_argument("--pages", type=int, help="pages per HTML set (default 300; 20 with --quick)")
     parser.add_argument("--only", choices=("text", "html", "warc"), action="append",
                         help="run only this input (repeatable)")
     parser.add_argument("--cold", action=argparse.BooleanOptionalAction, default=None,
@@ -536,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     text_limit = 200 if args.quick else None
-    pages = args.pages or (40 if args.quick else 300)
+    pages = args.pages or (20 if args.quick else 300)
     cold = (not args.quick) if args.cold is None else args.cold
     only = set(args.only or ("text", "html", "warc"))
 
