@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from eventwire.actors.people import name_key
+from eventwire.clean.normalize import name_key
 
 # GeoNames codes that CAMEO spells differently.
 ISO3_FIXES = {"XKX": "KOS"}

@@ -15,7 +15,8 @@ from pathlib import Path
 import pycountry
 
 from eventwire.actors import codes
-from eventwire.actors.people import People, load_people, name_key
+from eventwire.actors.people import People, load_people
+from eventwire.clean.normalize import name_key
 from eventwire.datafiles import Located, data_path, load_yaml
 from eventwire.errors import DataFileError
 

@@ -8,14 +8,13 @@ their first office they carry their country's code alone.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 from eventwire.actors import codes
+from eventwire.clean.normalize import name_key
 from eventwire.datafiles import Located, load_yaml
 from eventwire.errors import DataFileError
 
@@ -88,15 +87,6 @@ class People:
 
     def surname(self, text: str) -> list[Person]:
         return self.by_short.get(name_key(text), [])
-
-
-@lru_cache(maxsize=200_000)
-def name_key(text: str) -> str:
-    """Names compared without case, accents, dots, hyphens or apostrophe styles."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("’", "'").replace("-", " ").replace(".", " ")
-    return " ".join(text.split())
 
 
 def load_people(paths: list[Path]) -> People:

@@ -21,7 +21,8 @@ from spacy.tokens import Doc, Span, Token
 
 from eventwire.actors import codes
 from eventwire.actors.lexicon import Entry, Lexicon, default_lexicon
-from eventwire.actors.people import Person, name_key
+from eventwire.actors.people import Person
+from eventwire.clean.normalize import name_key
 from eventwire.gazetteer import gazetteer
 from eventwire.model import Actor
 from eventwire.nlp import Analysis

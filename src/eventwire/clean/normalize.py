@@ -9,7 +9,9 @@ character remembers where it came from.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Apostrophe look-alikes between letters ("Korea‘s", "don`t", "O´Neill") become a plain apostrophe.
 _APOSTROPHE = re.compile(r"(?<=\w)[‘’`´ʼ′](?=\w)")
@@ -50,3 +52,12 @@ def normalize(text: str, base: int = 0) -> Normalized:
     kept = "".join(text[i] for i in offsets)
     offsets.append(len(text))
     return Normalized(kept, tuple(offsets), base)
+
+
+@lru_cache(maxsize=200_000)
+def name_key(text: str) -> str:
+    """Names compared without case, accents, dots, hyphens or apostrophe styles."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold().replace("’", "'").replace("-", " ").replace(".", " ")
+    return " ".join(text.split())

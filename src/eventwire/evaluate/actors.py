@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from eventwire.actors import codes
@@ -85,11 +86,15 @@ def _sentence(rows: list[tuple[str, str]], where: str) -> TaggedSentence:
     return TaggedSentence(where, text, tuple(spans))
 
 
+def sentence_result(sid: str, text: str, day: date | None = None) -> Result:
+    """A gold sentence as a one-segment article (no cleaning: a short sentence is not a headline)."""
+    article = Article(text=text, source=sid, language="en", id=sid, published=day)
+    return Result(article=article, segments=[Segment("body", 0, len(text), text)])
+
+
 def as_results(sentences: Iterable[TaggedSentence]) -> Iterator[Result]:
-    """Each sentence as a one-segment article (no cleaning: a short sentence is not a headline)."""
     for s in sentences:
-        article = Article(text=s.text, source=s.id, language="en", id=s.id)
-        yield Result(article=article, segments=[Segment("body", 0, len(s.text), s.text)])
+        yield sentence_result(s.id, s.text)
 
 
 def score_actors(pairs: Iterable[tuple[TaggedSentence, Result]]) -> ActorReport:

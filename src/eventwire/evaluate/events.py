@@ -25,10 +25,10 @@ from typing import Any
 
 from lxml import etree
 
-from eventwire.evaluate.actors import TaggedSentence, read_conll_st
+from eventwire.evaluate.actors import TaggedSentence, read_conll_st, sentence_result
 from eventwire.evaluate.readers import LayoutError
 from eventwire.events.codebook import codebook
-from eventwire.model import Article, Event, Result, Segment
+from eventwire.model import Event, Result
 
 # PLOVER renamed two types; gold files may carry either name.
 PLOVER_RENAMES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE"}
@@ -44,8 +44,7 @@ class GoldSentence:
 
 def as_results(items: Iterable[GoldSentence]) -> Iterator[Result]:
     for item in items:
-        article = Article(text=item.text, source=item.id, language="en", id=item.id, published=item.day)
-        yield Result(article=article, segments=[Segment("body", 0, len(item.text), item.text)])
+        yield sentence_result(item.id, item.text, item.day)
 
 
 def run_events(items: list[GoldSentence]) -> Iterator[tuple[GoldSentence, Result]]:
