@@ -92,8 +92,10 @@ class Place:
     geonameid: int | None = None
     lat: float | None = None
     lon: float | None = None
-    country: str | None = None
-    precision: str | None = None
+    country: str | None = None  # ISO3 (CAMEO spelling)
+    admin1: str | None = None  # GeoNames admin1 code within the country
+    precision: str | None = None  # landmark, city, admin1, country or region
+    how: str | None = None  # which rule resolved it: gazetteer, dateline, country, region, context, ...
 
 
 @dataclass
@@ -103,8 +105,9 @@ class TimeRef:
     text: str
     start: int
     end: int
-    value: str | None = None
-    granularity: str | None = None
+    value: str | None = None  # TIMEX3 value: 2021-01-20, 2021-W05, 2021-01, 2019-SU, 2019, 199 (decade)
+    granularity: str | None = None  # day, week, month, season, quarter, year, decade, century
+    how: str | None = None  # which rule normalised it
 
 
 @dataclass
@@ -115,7 +118,9 @@ class Quote:
     start: int
     end: int
     direct: bool = True
-    speaker: dict[str, Any] | None = None
+    speaker: dict[str, Any] | None = None  # text, start, end, name, code; None when it cannot be told
+    verb: str | None = None  # lemma of the speech verb ("say", "according to"), if any
+    how: str | None = None  # how the speaker was found: subject, previous-sentence, according-to, ...
 
 
 @dataclass
@@ -135,8 +140,10 @@ class Event:
     negated: bool = False
     hypothetical: bool = False
     reported: bool = False
-    date: str | None = None
-    place: dict[str, Any] | None = None
+    date: str | None = None  # TIMEX3-style value, as TimeRef.value
+    date_granularity: str | None = None
+    date_rule: str | None = None  # expression (a time in its clause), published, or published-estimated
+    place: dict[str, Any] | None = None  # a Place's fields plus "rule": sentence or dateline
     rule: str | None = None
     confidence: float | None = None
     is_root: bool = False  # the event of the headline or of the first body sentence
