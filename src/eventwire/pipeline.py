@@ -1,4 +1,4 @@
-"""The stages chained for a stream of inputs: read -> clean -> analyze -> resolve.
+"""The stages chained for a stream of inputs: read -> clean -> analyze -> resolve -> code.
 
 Every function streams: records go through one at a time (spaCy in batches), failures pass
 through as they come, and one article's error becomes its `Failure` without ending the run.
@@ -9,10 +9,16 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from eventwire.clean import prepare
 from eventwire.model import Article, Failure, Result, Skip
 from eventwire.read import ReadOptions, read_paths
+
+if TYPE_CHECKING:  # the analysis stages load spaCy; reading and cleaning must not
+    from eventwire.actors.lexicon import Lexicon
+    from eventwire.events.patterns import Patterns
+    from eventwire.nlp import Analysis
 
 
 @dataclass
@@ -76,13 +82,16 @@ def run(paths: Iterable[str], options: ReadOptions | None = None) -> Iterator[Re
 
 def analyze_and_resolve(items: Iterable[Result | Failure | Skip], *, n_process: int = 1,
                         events: bool = False) -> Iterator[Result | Failure | Skip]:
-    """Parse the content of each cleaned article, resolve its actors and (with `events`) code them."""
-    from eventwire.actors import default_lexicon, resolve
-    from eventwire.events import code_events, default_patterns
+    """Parse the content of each cleaned article and resolve its actors, times, places and quotes;
+    with `events`, code its events and give each a date and a place."""
+    from eventwire.actors import default_lexicon
+    from eventwire.events import default_patterns
+    from eventwire.gazetteer import gazetteer
     from eventwire.nlp import analyze
 
     lexicon = default_lexicon()  # load (and validate) the dictionaries before any parsing
     patterns = default_patterns() if events else None
+    gazetteer()
     side: deque[Failure | Skip] = deque()
 
     def results() -> Iterator[Result]:
@@ -95,16 +104,55 @@ def analyze_and_resolve(items: Iterable[Result | Failure | Skip], *, n_process: 
     for analysis in analyze(results(), n_process=n_process):
         while side:
             yield side.popleft()
-        stage = "resolve"
         try:
-            analysis.result.actors = resolve(analysis, lexicon)
-            if patterns is not None:
-                stage = "code"
-                analysis.result.events = code_events(analysis, analysis.result.actors, patterns)
-        except Exception as exc:  # one article's bug must not end the batch; say which
-            what = {"resolve": "resolving actors", "code": "coding events"}[stage]
+            resolve_all(analysis, lexicon, patterns)
+        except StageError as exc:  # one article's bug must not end the batch; say which and where
+            cause = exc.__cause__
             yield Failure(analysis.result.article.source,
-                          f"internal error while {what}: {type(exc).__name__}: {exc}", stage=stage)
+                          f"internal error while {STAGES[exc.stage]}: {type(cause).__name__}: {cause}",
+                          stage=exc.stage)
             continue
         yield analysis.result
     yield from side
+
+
+STAGES = {"date": "estimating the date", "resolve": "resolving actors", "times": "reading times",
+          "places": "resolving places", "quotes": "attributing quotes", "code": "coding events"}
+
+
+class StageError(Exception):
+    def __init__(self, stage: str) -> None:
+        super().__init__(stage)
+        self.stage = stage
+
+
+def resolve_all(analysis: Analysis, lexicon: Lexicon, patterns: Patterns | None) -> None:
+    """Fill in an analysed article's record: actors, times, places, quotes and (with patterns) events."""
+    from eventwire.actors import resolve
+    from eventwire.events import code_events
+    from eventwire.events.anchor import anchor_events
+    from eventwire.places import find_places
+    from eventwire.quotes import find_quotes
+    from eventwire.times import estimate_published, find_times
+
+    result, stage = analysis.result, "date"
+    try:
+        article = result.article
+        if article.published is None:
+            # Offices are dated: who "the president" is depends on the day, so estimate it first.
+            article.published = estimate_published(analysis)
+            article.published_estimated = article.published is not None
+        stage = "resolve"
+        result.actors = resolve(analysis, lexicon)
+        stage = "times"
+        result.times = find_times(analysis)
+        stage = "places"
+        result.places = find_places(analysis, result.actors, lexicon)
+        stage = "quotes"
+        result.quotes = find_quotes(analysis, result.actors)
+        if patterns is not None:
+            stage = "code"
+            result.events = code_events(analysis, result.actors, patterns)
+            anchor_events(analysis, result.events, result.times, result.places)
+    except Exception as exc:
+        raise StageError(stage) from exc

@@ -57,7 +57,8 @@ def normalize(text: str, base: int = 0) -> Normalized:
 @lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Names compared without case, accents, dots, hyphens or apostrophe styles."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # most names are plain ASCII and have no accents to drop
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("’", "'").replace("-", " ").replace(".", " ")
     return " ".join(text.split())

@@ -162,6 +162,63 @@ def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool, calibrate
     _print(table, Counter())
 
 
+@eval_group.command("geo")
+@click.option("--format", "fmt", type=click.Choice(["lgl", "gwn"]), required=True,
+              help="lgl: LGL or TR-News XML (toponyms with gaztag lat/lon); gwn: GeoWebNews XML.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.argument("path", type=click.Path(path_type=Path))
+def geo_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
+    """Place mentions and their coordinates: recognition P/R/F1, accuracy within 161 km, mean error."""
+    from eventwire.evaluate.geo import FORMATS, run_geo, score_geo
+
+    try:
+        articles = FORMATS[fmt](path)[:limit]
+    except LayoutError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from None
+    report = score_geo(_tracked(run_geo(articles), len(articles))).to_dict()
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    table = Table(title=f"Places, {fmt} format: {report['n']} articles, {report['gold_toponyms']} gold toponyms",
+                  title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in report.items():
+        if key not in ("n", "gold_toponyms"):
+            table.add_row(key, f"{value:.3f}" if isinstance(value, float) else str(value))
+    _print(table, Counter())
+
+
+@eval_group.command("time")
+@click.option("--format", "fmt", type=click.Choice(["timeml"]), required=True,
+              help="timeml: .tml files (TimeBank, AQUAINT, TempEval-3) under the folder.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.argument("path", type=click.Path(path_type=Path))
+def time_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
+    """Temporal expressions against TIMEX3 gold: recognition (overlap) and value P/R/F1."""
+    from eventwire.evaluate.time import read_timeml, run_times, score_times
+
+    try:
+        docs = read_timeml(path, limit=limit)
+    except LayoutError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from None
+    report = score_times(_tracked(run_times(docs), len(docs))).to_dict()
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    table = Table(title=f"Time expressions, {fmt} format: {report['n']} documents, {report['gold']} gold TIMEX3",
+                  title_justify="left")
+    for column in ("match", "precision", "recall", "f1"):
+        table.add_column(column, justify="left" if column == "match" else "right")
+    table.add_row("span (overlap)", *(f"{report[c]:.3f}" for c in ("precision", "recall", "f1")))
+    table.add_row("span + value", *(f"{report[c]:.3f}" for c in ("value_precision", "value_recall", "value_f1")))
+    _print(table, Counter())
+
+
 def _open(read: Callable[[Path], GoldSet[T]], folder: Path) -> GoldSet[T]:
     try:
         return read(folder)

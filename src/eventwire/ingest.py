@@ -1,0 +1,239 @@
+"""Batch ingestion: read, clean, analyse, code and store a stream of inputs, resumably.
+
+The inputs stream through the pipeline one article at a time (spaCy in batches, optionally in
+several processes) and are written in transactions of `batch_size` articles, so memory stays
+bounded whatever the corpus size and a killed run loses at most the batch it was writing.
+
+An article already in the store is recognised by its id right after cleaning, before any parsing:
+a second run over the same inputs parses nothing it stored before. Reading the same text from
+another document records a copy (a verbatim reprint, which counts towards its events' reach).
+With `recode`, stored articles are analysed and coded again from their stored text instead, for
+when the dictionaries or patterns changed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+from eventwire.model import Article, Failure, Result, Skip
+from eventwire.pipeline import analyze_and_resolve, run
+from eventwire.read import ReadOptions, expand
+from eventwire.store import DEFAULT_DB, Batch, Store, StoreError, Written
+
+DEFAULT_BATCH = 64
+
+
+@dataclass
+class IngestOptions:
+    db: str = DEFAULT_DB
+    workers: int = 1  # spaCy processes
+    batch_size: int = DEFAULT_BATCH  # articles per transaction
+    read: ReadOptions = field(default_factory=ReadOptions)
+    recode: bool = False  # analyse and code stored articles again (all of them when no path is given)
+    wait: float = 0.0  # seconds to wait for another process that holds the database
+
+
+@dataclass
+class IngestSummary:
+    """What a run did; `progress` callbacks see it grow."""
+
+    db: str
+    files_total: int | None = None  # input files, when known (not for stdin)
+    files: int = 0  # input files read so far
+    read: int = 0  # articles read and cleaned
+    stored: int = 0  # new articles written
+    recoded: int = 0
+    already_stored: int = 0  # found in the store (or earlier in this run) and not parsed again
+    copies: int = 0  # new copies recorded: another document with a stored article's text
+    mentions: int = 0  # event mentions written
+    events: int = 0  # events rows written or updated
+    failures: int = 0
+    skipped: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    failure_reasons: Counter[str] = field(default_factory=Counter)
+    db_articles: int = 0  # articles and events in the database at the end
+    db_events: int = 0
+    error: str | None = None  # why the run stopped early (a write failed), if it did
+
+    @property
+    def rate(self) -> float:
+        return (self.stored + self.recoded) / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "db": self.db, "files": self.files, "files_total": self.files_total, "read": self.read,
+            "stored": self.stored, "recoded": self.recoded, "already_stored": self.already_stored,
+            "copies": self.copies, "mentions": self.mentions, "events": self.events, "failures": self.failures,
+            "skipped": self.skipped, "batches": self.batches, "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.rate, 2), "failure_reasons": dict(self.failure_reasons),
+            "db_articles": self.db_articles, "db_events": self.db_events, "error": self.error,
+        }
+
+
+Progress = Callable[[IngestSummary], None]
+
+
+@dataclass
+class _State:
+    """Bookkeeping of one run between the reading side and the writing side."""
+
+    in_flight: set[str] = field(default_factory=set)  # ids sent to analysis and not yet written
+    recoding: set[str] = field(default_factory=set)  # ids sent to analysis to be re-coded (once a run)
+    copies: list[Article] = field(default_factory=list)  # copies waiting for the next write
+
+
+def ingest(paths: Iterable[str], options: IngestOptions | None = None,
+           progress: Progress | None = None) -> IngestSummary:
+    """Ingest every input named by `paths` into the store; see the module docstring."""
+    options = options or IngestOptions()
+    paths = list(paths)
+    summary = IngestSummary(db=options.db)
+    started = time.monotonic()
+    notify = progress or (lambda s: None)
+
+    def tick() -> None:
+        summary.seconds = time.monotonic() - started
+        notify(summary)
+
+    with Store(options.db, wait=options.wait) as store:
+        state = _State()
+        batch = Batch()
+
+        def flush() -> None:
+            nonlocal batch
+            batch.copies, state.copies = state.copies, []
+            if not len(batch):
+                return
+            written = store.write(batch)
+            _count(summary, written)
+            for result in batch.new + batch.recoded:
+                state.in_flight.discard(result.article.id)
+            # A copy of an article still in analysis waits for it; one whose article failed is dropped.
+            state.copies = [a for a in written.held if a.id in state.in_flight]
+            batch = Batch()
+            tick()
+
+        if paths:
+            inputs = _select(_cleaned(paths, options.read, summary, tick), store, state, options, summary, flush)
+        else:
+            inputs = _stored(store, state, summary) if options.recode else iter(())
+        analysed = _analysed(inputs, options.workers)
+        try:
+            for item in analysed:
+                if isinstance(item, Result):
+                    (batch.recoded if item.article.id in state.recoding else batch.new).append(item)
+                elif isinstance(item, Failure):
+                    summary.failures += 1
+                    summary.failure_reasons[item.reason.split(" (", 1)[0]] += 1
+                    batch.failures.append(item)
+                else:
+                    summary.skipped += 1
+                if len(batch.new) + len(batch.recoded) >= options.batch_size or \
+                        len(batch.failures) >= 4 * options.batch_size:
+                    flush()
+            flush()
+        except StoreError as exc:
+            summary.error = str(exc)
+        finally:
+            analysed.close()  # ends spaCy's worker processes when the run stops early
+        summary.db_articles = store.count("articles")
+        summary.db_events = store.count("events")
+    tick()
+    return summary
+
+
+def _analysed(items: Iterator[Result | Failure | Skip], workers: int) -> Iterator[Result | Failure | Skip]:
+    """The analysed stream; spaCy and the dictionaries load only once an article needs them.
+
+    A resumed run over inputs that are all stored parses nothing, and so should load nothing.
+    """
+    for item in items:
+        if isinstance(item, Result):
+            yield from analyze_and_resolve(chain([item], items), n_process=workers, events=True)
+            return
+        yield item
+
+
+def _count(summary: IngestSummary, written: Written) -> None:
+    summary.batches += 1
+    summary.stored += written.articles
+    summary.recoded += written.recoded
+    summary.copies += written.copies
+    summary.mentions += written.mentions
+    summary.events += written.events
+
+
+def _inputs(paths: list[str]) -> list[str | Failure]:
+    """The files the paths stand for (listed up front, for a total), `-` kept for stdin."""
+    out: list[str | Failure] = []
+    for path in paths:
+        out.extend(["-"] if path == "-" else expand(path))
+    return out
+
+
+def _cleaned(paths: list[str], options: ReadOptions, summary: IngestSummary,
+             tick: Callable[[], None]) -> Iterator[Result | Failure | Skip]:
+    files = _inputs(paths)
+    summary.files_total = None if "-" in files else sum(isinstance(f, str) for f in files)
+    for found in files:
+        if isinstance(found, Failure):
+            yield found
+            continue
+        yield from run([found], options)
+        summary.files += 1
+        tick()
+
+
+def _select(items: Iterable[Result | Failure | Skip], store: Store, state: _State, options: IngestOptions,
+            summary: IngestSummary, flush: Callable[[], None]) -> Iterator[Result | Failure | Skip]:
+    """Pass on what needs analysis; stored articles become copies (or, with recode, their stored form)."""
+    for item in items:
+        if not isinstance(item, Result):
+            yield item
+            continue
+        summary.read += 1
+        article = item.article
+        aid = article.id
+        if aid in state.in_flight:
+            state.copies.append(_light(article))
+            continue
+        if store.has_article(aid):
+            if options.recode and aid not in state.recoding and (stored := store.load_result(aid)) is not None:
+                state.in_flight.add(aid)
+                state.recoding.add(aid)
+                if stored.article.source != article.source:
+                    state.copies.append(_light(article))
+                yield stored
+                continue
+            summary.already_stored += 1
+            if not store.has_copy(aid, article.source):
+                state.copies.append(_light(article))
+                if len(state.copies) >= options.batch_size:
+                    flush()  # a resumed run may find many copies and parse nothing: write them as they come
+            continue
+        state.in_flight.add(aid)
+        yield item
+
+
+def _stored(store: Store, state: _State, summary: IngestSummary) -> Iterator[Result]:
+    """Every stored article, for --recode without paths."""
+    for aid in store.article_ids():
+        result = store.load_result(aid)
+        if result is not None:
+            summary.read += 1
+            state.in_flight.add(aid)
+            state.recoding.add(aid)
+            yield result
+
+
+def _light(article: Article) -> Article:
+    """An article without its text: all a copy row needs, kept small while it waits."""
+    return Article(text="", source=article.source, title=article.title, url=article.url,
+                   published=article.published, published_estimated=article.published_estimated,
+                   reader=article.reader, id=article.id)

@@ -1,0 +1,111 @@
+"""The store's schema as numbered migration steps (documented in docs/schema.md).
+
+A step is never edited once released: a change is a new step appended to MIGRATIONS (ALTER TABLE
+..., a new table, a backfill). `store.Store` applies the steps a database lacks, each in one
+transaction together with its row in `schema_version`.
+
+Column names follow the JSON contract (`Result.to_dict()`); nested objects are flattened with an
+underscore (`source_code`, `trigger_start`, `place_lat`). `start` and `end` keep their contract
+names; `end` is an SQL keyword, so queries write it quoted: `"end"`.
+"""
+
+from __future__ import annotations
+
+_PLACE = """
+    place_text VARCHAR, place_start INTEGER, place_end INTEGER, place_name VARCHAR, place_geonameid BIGINT,
+    place_lat DOUBLE, place_lon DOUBLE, place_country VARCHAR, place_admin1 VARCHAR, place_precision VARCHAR,
+    place_how VARCHAR, place_rule VARCHAR"""
+
+_V1 = f"""
+CREATE TABLE articles (
+    id VARCHAR PRIMARY KEY,            -- hash of the normalised body (clean.article_id)
+    seq BIGINT NOT NULL,               -- ingestion order: "first seen" means lowest seq
+    title VARCHAR, published DATE, published_estimated BOOLEAN, url VARCHAR, language VARCHAR,
+    source VARCHAR, author VARCHAR, external_id VARCHAR, reader VARCHAR,
+    outlet VARCHAR NOT NULL,           -- URL host (www. dropped), else file:<path>
+    story_id VARCHAR NOT NULL,         -- id of the first-seen article of its near-duplicate cluster
+    text VARCHAR NOT NULL,             -- the original text; every offset points into it
+    ingested_at TIMESTAMP NOT NULL,
+    coded_at TIMESTAMP NOT NULL        -- last analysis and coding (changes with --recode)
+);
+CREATE TABLE copies (                  -- every document an article's text was read from
+    article_id VARCHAR NOT NULL, source VARCHAR NOT NULL, url VARCHAR, outlet VARCHAR NOT NULL,
+    published DATE, reader VARCHAR, ingested_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (article_id, source)
+);
+CREATE TABLE segments (
+    article_id VARCHAR NOT NULL, n INTEGER NOT NULL,
+    kind VARCHAR, text VARCHAR, start INTEGER, "end" INTEGER,
+    PRIMARY KEY (article_id, n)
+);
+CREATE TABLE actors (
+    article_id VARCHAR NOT NULL, n INTEGER NOT NULL,
+    text VARCHAR, start INTEGER, "end" INTEGER, name VARCHAR, code VARCHAR, country VARCHAR, agent VARCHAR,
+    how VARCHAR, confidence DOUBLE, mentions JSON, notes JSON,
+    PRIMARY KEY (article_id, n)
+);
+CREATE TABLE places (
+    article_id VARCHAR NOT NULL, n INTEGER NOT NULL,
+    text VARCHAR, start INTEGER, "end" INTEGER, name VARCHAR, geonameid BIGINT, lat DOUBLE, lon DOUBLE,
+    country VARCHAR, admin1 VARCHAR, precision VARCHAR, how VARCHAR,
+    PRIMARY KEY (article_id, n)
+);
+CREATE TABLE times (
+    article_id VARCHAR NOT NULL, n INTEGER NOT NULL,
+    text VARCHAR, start INTEGER, "end" INTEGER, value VARCHAR, granularity VARCHAR, how VARCHAR,
+    PRIMARY KEY (article_id, n)
+);
+CREATE TABLE quotes (
+    article_id VARCHAR NOT NULL, n INTEGER NOT NULL,
+    text VARCHAR, start INTEGER, "end" INTEGER, direct BOOLEAN,
+    speaker_text VARCHAR, speaker_start INTEGER, speaker_end INTEGER, speaker_name VARCHAR, speaker_code VARCHAR,
+    verb VARCHAR, how VARCHAR,
+    PRIMARY KEY (article_id, n)
+);
+CREATE TABLE mentions (                -- one row per coded event occurrence in an article
+    article_id VARCHAR NOT NULL, n INTEGER NOT NULL,
+    id VARCHAR,                        -- the occurrence's id in the JSON contract (events[].id)
+    event_id VARCHAR NOT NULL,         -- the events row it counts towards
+    code VARCHAR, root VARCHAR, quad INTEGER, goldstein DOUBLE, plover VARCHAR,
+    source_text VARCHAR, source_code VARCHAR, source_name VARCHAR, source_confidence DOUBLE,
+    target_text VARCHAR, target_code VARCHAR, target_name VARCHAR, target_confidence DOUBLE,
+    trigger_text VARCHAR, trigger_start INTEGER, trigger_end INTEGER,
+    sentence_index INTEGER, sentence_start INTEGER, sentence_end INTEGER, sentence_text VARCHAR,
+    negated BOOLEAN, hypothetical BOOLEAN, reported BOOLEAN,
+    date VARCHAR, date_granularity VARCHAR, date_rule VARCHAR, date_start DATE, date_end DATE,
+    {_PLACE},
+    rule VARCHAR, confidence DOUBLE, is_root BOOLEAN,
+    PRIMARY KEY (article_id, n)
+);
+CREATE INDEX mentions_event ON mentions (event_id);
+CREATE TABLE events (                  -- one row per distinct happening, GDELT-style
+    id VARCHAR PRIMARY KEY,            -- hash of (date, source, target, code, place, flags)
+    date VARCHAR, date_granularity VARCHAR, date_start DATE, date_end DATE,
+    code VARCHAR, root VARCHAR, quad INTEGER, goldstein DOUBLE, plover VARCHAR,
+    source_code VARCHAR, source_name VARCHAR, source_text VARCHAR,
+    target_code VARCHAR, target_name VARCHAR, target_text VARCHAR,
+    {_PLACE},
+    negated BOOLEAN, hypothetical BOOLEAN,
+    num_mentions INTEGER,              -- occurrences in all copies of all articles
+    num_articles INTEGER,              -- documents (copies) that mention it
+    num_sources INTEGER,               -- distinct outlets among them
+    num_stories INTEGER,               -- distinct near-duplicate clusters among them
+    confidence DOUBLE,                 -- highest mention confidence
+    first_article_id VARCHAR, first_mention_n INTEGER
+);
+CREATE TABLE failures (
+    source VARCHAR NOT NULL, stage VARCHAR NOT NULL, reason VARCHAR NOT NULL, first_seen TIMESTAMP,
+    PRIMARY KEY (source, stage, reason)
+);
+CREATE TABLE signatures (              -- MinHash of each article's body, to cluster later articles
+    article_id VARCHAR PRIMARY KEY, signature BLOB NOT NULL
+);
+"""
+
+# (version, description, SQL). Append only.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "articles, copies, segments, actors, places, times, quotes, mentions, events, failures, signatures", _V1),
+]
+LATEST = MIGRATIONS[-1][0]
+TABLES = ("articles", "copies", "segments", "actors", "places", "times", "quotes", "mentions", "events",
+          "failures", "signatures")

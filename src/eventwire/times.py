@@ -1,0 +1,955 @@
+"""Temporal expressions: find them in an analysed article and normalise them to TIMEX3 values.
+
+Recognition joins spaCy's DATE and TIME entities with our own patterns for what the model misses
+("Thursday", "last month", "two years ago", "now", "the third quarter"). Normalisation is a
+chain of small rules over the expression's text, applied against an anchor date: the article's
+publication date or, when it has none, the latest explicit full date in its text (and then
+every rule name in `TimeRef.how` ends with "/estimated-anchor").
+
+Values follow TIMEX3: `2021-01-20` (day), `2021-W05` (week), `2021-01` (month), `2019-SU`
+(season), `2019-Q1` (quarter), `2019` (year), `199` (decade), `19` (century), `P3Y` (duration),
+`PRESENT_REF` / `PAST_REF` / `FUTURE_REF` (granularity "ref"). A clock time or part of day is
+added to a day value (`2021-02-04T17:00`, `2021-02-04TMO`) and keeps granularity "day".
+Explicit full dates are read by dateparser; expressions that need an anchor get value None when
+there is none. Nothing here raises on odd input: an impossible date ("Feb 30") gets value None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from typing import TYPE_CHECKING
+
+from eventwire.model import TimeRef
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+    from eventwire.nlp import Analysis
+
+# --- word lists ---------------------------------------------------------------------------------
+
+MONTHS: dict[str, int] = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
+SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+SEASON_MONTH: dict[str, int] = {"SP": 4, "SU": 7, "FA": 10, "WI": 1}  # a month inside each season
+NUMBERS: dict[str, int] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "a hundred": 100, "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2,
+    "couple of": 2, "half a": 0.5, "a half": 0.5,
+}
+# Quantities that say "some number of": the value's count becomes X (PXY).
+VAGUE_NUMBERS = ("a few", "few", "several", "some", "many", "a number of", "dozens of", "hundreds of", "numerous")
+ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    "twentieth": 20, "twenty-first": 21, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+}
+DECADE_WORDS: dict[str, int] = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+    "eighties": 8, "nineties": 9,
+}
+# Unit -> (TIMEX3 duration letter, multiplier); decades and centuries become years.
+UNITS: dict[str, tuple[str, int]] = {
+    "second": ("S", 1), "minute": ("M", 1), "hour": ("H", 1), "day": ("D", 1), "night": ("D", 1),
+    "week": ("W", 1), "weekend": ("WE", 1), "month": ("M", 1), "quarter": ("Q", 1), "year": ("Y", 1),
+    "decade": ("Y", 10), "century": ("Y", 100),
+}
+CLOCK_UNITS = frozenset({"second", "minute", "hour"})
+PARTS_OF_DAY: dict[str, str] = {
+    "morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI",
+}
+REFS: dict[str, str] = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "just now": "PRESENT_REF", "currently": "PRESENT_REF",
+    "at present": "PRESENT_REF", "the present": "PRESENT_REF", "present": "PRESENT_REF",
+    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "presently": "PRESENT_REF",
+    "at the moment": "PRESENT_REF", "for now": "PRESENT_REF", "until now": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "in the past": "PAST_REF",
+    "previously": "PAST_REF", "formerly": "PAST_REF", "once": "PAST_REF", "recent": "PAST_REF",
+    "soon": "FUTURE_REF", "the future": "FUTURE_REF", "in the future": "FUTURE_REF", "future": "FUTURE_REF",
+    "the near future": "FUTURE_REF", "shortly": "FUTURE_REF", "the coming": "FUTURE_REF",
+}
+SETS: dict[str, str] = {
+    "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P1Q",
+    "annually": "P1Y", "yearly": "P1Y", "annual": "P1Y", "biannual": "P6M", "biennial": "P2Y",
+}
+
+# Frequency words found on their own; the adjectives ("annual report", "quarterly dividend") are
+# not expressions of time in TimeML, though a model entity that holds one is still read.
+SET_ADVERBS = ("daily", "weekly", "monthly", "annually", "yearly")
+
+# --- recognition patterns (applied to the Doc text) ---------------------------------------------
+
+_MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+               r"|Jan\.?|Feb\.?|Mar\.|Apr\.?|Jun\.|Jul\.|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+# Month names that are also common words ("may", "march") count only next to a number or a cue.
+_SAFE_MONTH = (r"(?:January|February|April|June|July|August|September|October|November|December"
+               r"|Jan\.|Feb\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAYNUM = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[0-9]\d\d|20\d\d)"
+_NUMWORD = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True))
+_VAGUE = "|".join(re.escape(v) for v in VAGUE_NUMBERS)
+_NUM = rf"(?:\d[\d,]*(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+|{_NUMWORD}|{_VAGUE})"
+_UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|months?|quarters?|years?|decades?|centur(?:y|ies))"
+_MOD = (r"(?:(?:the\s+)?(?:very\s+)?(?:early|earlier|late|later|mid|middle|end|beginning|start|first\s+half"
+        r"|second\s+half)(?:\s+of)?[\s-]*)")
+_REL = r"(?:this|last|next|past|coming|previous|current|the\s+past|the\s+last|the\s+next|the\s+coming|this\s+past)"
+_CLOCK = (r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|in\s+the\s+(?:morning|afternoon|evening))"
+          r"(?:\s+[A-Z]{1,2}[SD]?T\b)?"
+          r"|\d{1,2}:\d\d\b|noon|midnight|midday)")
+_PART = r"(?:morning|afternoon|evening|night|overnight)"
+
+PATTERNS: list[tuple[str, str, int]] = [
+    # (rule name, pattern, flags): IGNORECASE only where capitals carry no meaning.
+    ("explicit-date", rf"(?:{_WEEKDAY},?\s+)?{_MONTH_NAME}\s+{_DAYNUM},?\s+{_YEAR}\b", 0),
+    ("explicit-date", rf"(?:{_WEEKDAY},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH_NAME},?\s+{_YEAR}\b", 0),
+    ("numeric-date", r"\b(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d\d){1,2})\b", 0),
+    ("month-day", rf"(?:{_WEEKDAY},?\s+)?{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)", 0),
+    ("month-day", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b", 0),
+    ("month-year", rf"(?:{_MOD})?{_MONTH_NAME},?\s+(?:of\s+)?(?:{_YEAR}\b|(?i:this|last|next)\s+year\b)", 0),
+    ("month", rf"(?:(?i:{_MOD}|{_REL}\s+))?{_SAFE_MONTH}(?!\w)", 0),
+    ("month", r"\b(?:in|In|since|until|by|last|next|this|early|late|mid|of|from|to|through|during)[\s-]"
+              r"(?P<t>(?:May|March))\b", 0),
+    ("weekday", rf"(?:(?i:{_REL}|early|late)\s+)?{_WEEKDAY}s?(?:,?\s+(?i:{_PART}))?\b", 0),
+    ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:1\d|20)?\d0'?s\b", re.I),
+    ("decade", r"(?:\bthe\s+)?(?:(?:early|mid|late)[\s-]*)?'\d0s\b", re.I),
+    ("decade", rf"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:{'|'.join(DECADE_WORDS)})\b", re.I),
+    ("century", rf"\b(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS)})[\s-]+century\b", re.I),
+    ("quarter", r"\b(?:the\s+)?(?:(?:first|second|third|fourth|final|last|latest|current|previous|past|next|same"
+                r"|1st|2nd|3rd|4th|year-ago|year-earlier|recent|just-ended|fiscal)[\s-]+)+quarters?"
+                rf"(?:\s+of\s+(?:fiscal\s+)?(?:{_YEAR}|this\s+year|last\s+year|next\s+year))?(?:\s+{_YEAR})?\b",
+     re.I),
+    ("quarter", rf"\bQ[1-4](?:\s+{_YEAR})?\b", 0),
+    ("quarter-ref", rf"\b(?:the\s+)?(?:(?:latest|just-ended|most\s+recent|same|comparable|year-ago|year-earlier"
+                    rf"|{_YEAR})\s+)?(?:quarter|period)\b", re.I),
+    ("half", rf"\b(?:the\s+)?(?:first|second)\s+half(?:\s+of\s+(?:{_YEAR}|this\s+year|last\s+year|next\s+year))?",
+     re.I),
+    ("season", rf"\b(?:{_MOD}|{_REL}\s+|the\s+)*(?:spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", re.I),
+    ("season", rf"\b(?:{_MOD}|{_REL}\s+|the\s+)+fall(?:\s+(?:of\s+)?{_YEAR})?\b", re.I),
+    ("season", rf"\bfall\s+(?:of\s+)?{_YEAR}\b", re.I),
+    ("year", rf"\b{_MOD}?(?:fiscal|calendar|the\s+year|model\s+year)\s+(?:{_YEAR}|'\d\d)\b", re.I),
+    ("year", r"\b(?:(?:nineteen|twenty)\s+(?:hundred\s+(?:and\s+)?)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy"
+             r"|eighty|ninety)(?:-\w+)?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+             r"|nineteen)|(?:the\s+year\s+)?two\s+thousand(?:\s+and\s+\w+)?)\b", re.I),
+    ("year", r"\b(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year|(?:current\s+|full\s+)?fiscal\s+year"
+             r"|full\s+year)\b", re.I),
+    ("year", r"\b(?:in|In|since|Since|until|by|of|from|to|through|during|before|after|By|Until|early|late)\s"
+             rf"(?P<t>{_YEAR})\b(?![\d,.]\d)", 0),
+    ("year", rf"\b(?i:mid|early|late|end\s+of|the\s+end\s+of|the\s+start\s+of)[\s-]+{_YEAR}\b", 0),
+    ("relative", rf"\b{_MOD}?{_REL}\s+(?:week|weekend|month|year|quarter|decade|century)\b", re.I),
+    ("relative", rf"\b(?:{_NUM})[\s-]+{_UNIT}\s+(?:ago|earlier|from\s+now|hence)\b", re.I),
+    ("relative", r"\b(?:years|decades|months|weeks|days)\s+(?:ago|earlier)\b", re.I),
+    ("relative", rf"\b(?:in|within)\s+(?:the\s+)?(?:next\s+)?(?:{_NUM})\s+{_UNIT}\b", re.I),
+    ("relative", r"\b(?:the\s+)?(?:same|previous|following|next|prior)\s+(?:day|week|month|year)\b", re.I),
+    ("relative", r"\b(?:the\s+)?(?:day|week|month|year)\s+(?:before|after)(?:\s+yesterday|\s+tomorrow)?\b", re.I),
+    ("deictic", rf"\b(?:{_MOD})?(?:today|tonight|yesterday|tomorrow|this\s+{_PART}|last\s+night)"
+                rf"(?:\s+{_PART})?\b", re.I),
+    ("weekend", r"\b(?:the|this|last|next|past)\s+weekend\b", re.I),
+    ("duration", rf"\b(?:(?:the\s+)?(?:past|last|next|coming|first|final|previous|following|recent)\s+)?"
+                 r"(?:(?:more\s+than|less\s+than|about|nearly|almost|at\s+least|over|up\s+to|roughly|some"
+                 r"|around|only|just)\s+)?"
+                 rf"(?:{_NUM})[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?:[\s-]+old|[\s-]+long)?\b", re.I),
+    ("vague-duration", r"\b(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+(?:few\s+|several\s+)?)?"
+                       r"(?:years|decades|months|weeks|days|hours|minutes)\b", re.I),
+    ("clock", rf"\b{_CLOCK}(?:\s+(?:on\s+)?{_WEEKDAY})?", 0),
+    # "as soon as" is a conjunction, and "now-dormant" an adjective: neither refers to a time
+    ("ref", r"\b(?:now|currently|recently|lately|nowadays|presently|(?<!as\s)soon(?!\s+as\b)|at\s+present"
+            r"|the\s+(?:near\s+)?future|these\s+days|the\s+past)\b(?!-)", re.I),
+    ("set", rf"\b(?:{'|'.join(SET_ADVERBS)})\b|\b(?:each|every|per)\s+(?:day|week|month|year|quarter)\b", re.I),
+]
+_COMPILED = [(name, re.compile(pattern, flags)) for name, pattern, flags in PATTERNS]
+# spaCy DATE entities that carry no time word at all ("44", "the age of") are not kept.
+_TIME_WORD = re.compile(
+    rf"\d|{_MONTH_NAME}|{_WEEKDAY}|\b(?:{'|'.join(UNITS)}|days|weeks|months|years|decades|centuries|today|tonight"
+    rf"|yesterday|tomorrow|now|season|spring|summer|fall|autumn|winter|morning|afternoon|evening|night|noon"
+    rf"|midnight|{'|'.join(DECADE_WORDS)}|{'|'.join(SETS)}|weekend)\b", re.I)
+
+
+# Not times though they look like some: ages, fractions ("three-quarters"), frequency adjectives.
+_NOT_TIME = re.compile(r"\b(?:years?|months?|weeks?|days?)[\s-]+old\b|\b(?:one|two|three)-quarters\b"
+                       r"|^(?:annual|quarterly|biannual|biennial|semiannual|nightly)$", re.I)
+
+# --- normalisation --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Norm:
+    value: str | None
+    granularity: str | None
+    how: str
+
+
+def normalize(text: str, anchor: date | None, tense: str | None = None) -> Norm:
+    """TIMEX3 value of one temporal expression against `anchor`; `tense` is past, future or None.
+
+    Never raises: an expression it cannot read, or an impossible date, gets value None.
+    """
+    s = _clean(text)
+    try:
+        for rule in _RULES:
+            norm = rule(s, anchor, tense)
+            if norm is not None:
+                return norm
+    except (ValueError, OverflowError, KeyError, IndexError):
+        return Norm(None, None, "invalid")
+    return Norm(None, None, "unknown")
+
+
+def _clean(text: str) -> str:
+    s = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
+    s = re.sub(r"\s+", " ", s).strip(" ,.;:")
+    return s
+
+
+def _num(word: str) -> float | None:
+    """A count in digits or words; None when vague ("several")."""
+    word = word.strip().replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", word):
+        return float(word)
+    if word in NUMBERS:
+        return NUMBERS[word]
+    tens, _, unit = word.partition("-")
+    if tens in NUMBERS and unit in NUMBERS:
+        return NUMBERS[tens] + NUMBERS[unit]
+    return None
+
+
+def _unit(word: str) -> str:
+    word = word.rstrip("s") if word != "centuries" else "century"
+    return "century" if word == "centurie" else word
+
+
+def _duration(n: float | None, unit: str) -> str:
+    letter, mult = UNITS[unit]
+    prefix = "PT" if unit in CLOCK_UNITS else "P"
+    if unit == "weekend":
+        return "P1WE" if n == 1 else f"P{_count(n)}WE"
+    if n is None:
+        return f"{prefix}X{letter}"
+    smaller = {"year": ("month", 12), "month": ("day", 30), "week": ("day", 7), "day": ("hour", 24),
+               "hour": ("minute", 60), "minute": ("second", 60), "decade": ("year", 10), "century": ("year", 100)}
+    if n != int(n) and unit in smaller:  # "a year and a half", "half a day": in a smaller unit
+        sub, factor = smaller[unit]
+        return _duration(round(n * factor), sub)
+    return f"{prefix}{int(n) * mult}{letter}"
+
+
+def _count(n: float | None) -> str:
+    return "X" if n is None else str(int(n))
+
+
+def _year_ok(y: int) -> bool:
+    return 1 <= y <= 9999
+
+
+# Each rule: (cleaned text, anchor, tense) -> Norm or None (not mine). Order matters: the most
+# specific reading first ("Thursday, Jan. 28, 2021" is a full date before it is a weekday).
+
+def _rule_ref(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    key = re.sub(r"^(?:until|by|from|for|in|at)\s+(?=now\b)", "", s)
+    if key in REFS:
+        return Norm(REFS[key], "ref", "ref")
+    if re.fullmatch(r"(?:several|many|some|a few|few)?\s*(?:years|decades|months|weeks|days)\s+(?:ago|earlier)", s):
+        return Norm("PAST_REF", "ref", "vague-ago")
+    return None
+
+
+def _rule_set(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    if s in SETS:
+        return Norm(SETS[s], "duration", "set")
+    m = re.fullmatch(r"(?:each|every|per)\s+(day|week|month|year|quarter)", s)
+    if m:
+        return Norm(_duration(1, m.group(1)), "duration", "set")
+    return None
+
+
+def _rule_explicit(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"(?:{_MONTH_NAME.lower()})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}\b"
+                  rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAME.lower()}),?\s+{_YEAR}\b"
+                  r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(?:\d\d){1,2}\b", s)
+    if not m:
+        return None
+    d = parse_full_date(m.group(0), anchor)
+    if d is None:
+        return Norm(None, "day", "explicit-date")
+    return _with_clock(s, d.isoformat(), "explicit-date")
+
+
+def _rule_month_day(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b({_MONTH_NAME.lower()})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b"
+                  rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAME.lower()})(?!\w)", s)
+    if not m:
+        return None
+    month = MONTHS[(m.group(1) or m.group(4)).rstrip(".")]
+    day = int(m.group(2) or m.group(3))
+    if anchor is None:
+        return Norm(None, "day", "month-day")
+    wd = re.search(rf"\b({_WEEKDAY.lower()})\b", s)
+    if wd:
+        years = [y for y in (anchor.year - 1, anchor.year, anchor.year + 1) if _weekday_is(y, month, day, wd.group(1))]
+        if len(years) == 1:
+            return _with_clock(s, date(years[0], month, day).isoformat(), "month-day+weekday")
+    d = _nearest(lambda y: date(y, month, day), anchor, tense)
+    if d is None:
+        return Norm(None, "day", "month-day")
+    return _with_clock(s, d.isoformat(), "month-day")
+
+
+def _weekday_is(year: int, month: int, day: int, weekday: str) -> bool:
+    try:
+        return date(year, month, day).weekday() == WEEKDAYS[weekday]
+    except ValueError:
+        return False
+
+
+def _rule_month_year(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b({_MONTH_NAME.lower()}),?\s+(?:of\s+)?({_YEAR})\b", s)
+    rel = re.search(rf"\b({_MONTH_NAME.lower()}),?\s+(?:of\s+)?(this|last|next)\s+year\b", s)
+    if rel:
+        if anchor is None:
+            return Norm(None, "month", "month-year")
+        year = anchor.year + {"this": 0, "last": -1, "next": 1}[rel.group(2)]
+        return Norm(f"{year:04d}-{MONTHS[rel.group(1).rstrip('.')]:02d}", "month", "month-year")
+    if not m:
+        return None
+    return Norm(f"{m.group(2)}-{MONTHS[m.group(1).rstrip('.')]:02d}", "month", "month-year")
+
+
+def _rule_weekday(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b(?:({_REL.replace(chr(92) + 's', ' ')}|early|late)\s+)?({_WEEKDAY.lower()})(s)?\b", s)
+    if not m:
+        return None
+    if m.group(3) and not m.group(1):  # "Mondays": a recurring day
+        return Norm(None, "day", "weekday-plural")
+    if anchor is None:
+        return Norm(None, "day", "weekday")
+    wd = WEEKDAYS[m.group(2)]
+    rel = (m.group(1) or "").replace("  ", " ")
+    back = (anchor.weekday() - wd) % 7
+    if rel in ("last", "past", "this past", "the past", "the last", "previous"):
+        d = anchor - timedelta(days=back or 7)
+    elif rel in ("next", "coming", "the next", "the coming") or (tense == "future" and rel != "this"):
+        d = anchor + timedelta(days=(wd - anchor.weekday()) % 7 or 7)
+    elif tense == "present":  # "meets Monday": the schedule ahead, or today
+        d = anchor + timedelta(days=(wd - anchor.weekday()) % 7)
+    elif rel == "this":
+        d = anchor + timedelta(days=wd - anchor.weekday())
+    else:
+        d = anchor - timedelta(days=back)
+    return _with_clock(s, d.isoformat(), "weekday")
+
+
+def _rule_deictic(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b(today|tonight|yesterday|tomorrow|this ({_PART})|last night)\b", s)
+    if not m:
+        return None
+    if anchor is None:
+        return Norm(None, "day", "deictic")
+    word = m.group(1)
+    shift = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
+    value = (anchor + timedelta(days=shift)).isoformat()
+    if word in ("tonight", "last night"):
+        value += "TNI"
+    return _with_clock(s, value, "deictic")
+
+
+def _rule_clock(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    if not re.search(rf"{_CLOCK.lower()}|\b{_PART}\b|\d\s*[ap]\.m\b", s):
+        return None
+    if re.search(r"\b(?:every|each)\b", s) or anchor is None:
+        return Norm(None, "day", "clock")
+    return _with_clock(s, anchor.isoformat(), "clock")
+
+
+def _with_clock(s: str, day_value: str, how: str) -> Norm:
+    """A day value with the clock time or part of day the expression names, if any."""
+    if "T" in day_value:
+        return Norm(day_value, "day", how)
+    m = re.search(r"\b(\d{1,2})(?::(\d\d))?\s*(a\.m\b\.?|p\.m\b\.?|am\b|pm\b|o'clock"
+                  r"|in the (?:morning|afternoon|evening)|at night)", s) or re.search(r"\b(\d{1,2}):(\d\d)\b()", s)
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        meridiem = (m.group(3) or "").replace(".", "")
+        if meridiem in ("pm", "in the afternoon", "in the evening", "at night") and hour < 12:
+            hour += 12
+        if meridiem in ("am", "in the morning") and hour == 12:
+            hour = 0
+        if hour > 24 or minute > 59:
+            return Norm(None, "day", how)
+        return Norm(f"{day_value}T{hour:02d}:{minute:02d}", "day", _plus(how, "clock"))
+    for word, value in (("noon", "12:00"), ("midday", "12:00"), ("midnight", "24:00")):
+        if re.search(rf"\b{word}\b", s):
+            return Norm(f"{day_value}T{value}", "day", _plus(how, "clock"))
+    m = re.search(rf"\b({_PART})\b", s)
+    if m:
+        return Norm(f"{day_value}T{PARTS_OF_DAY[m.group(1)]}", "day", _plus(how, "part"))
+    return Norm(day_value, "day", how)
+
+
+def _plus(how: str, part: str) -> str:
+    return how if how == "clock" else f"{how}+{part}"
+
+
+def _rule_weekend(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.fullmatch(r"(?:the\s+)?(this|last|next|past|coming|the)?\s*weekend", s)
+    if not m:
+        return None
+    if anchor is None:
+        return Norm(None, "week", "weekend")
+    rel = m.group(1) or "the"
+    # a bare "the weekend" in a past-tense clause read early in the week is the one just gone
+    back = rel in ("last", "past") or (rel == "the" and tense == "past" and anchor.weekday() < 5)
+    ahead = rel in ("next", "coming") or (rel == "the" and tense == "future" and anchor.weekday() >= 5)
+    return _shifted(anchor, "weekend", -1 if back else 1 if ahead else 0, "weekend")
+
+
+def _rule_decade(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(r"\b(1\d|20)(\d)0'?s\b", s)
+    if m:
+        return Norm(m.group(1) + m.group(2), "decade", "decade")
+    m = re.search(rf"'(\d)0s\b|\b({'|'.join(DECADE_WORDS)})\b", s)
+    if not m:
+        return None
+    digit = int(m.group(1)) if m.group(1) else DECADE_WORDS[m.group(2)]
+    if anchor is None:
+        return Norm(None, "decade", "decade-short")
+    century = anchor.year // 100
+    if digit * 10 > anchor.year % 100:  # "the '90s" read in 2021 is the 1990s
+        century -= 1
+    return Norm(f"{century}{digit}", "decade", "decade-short")
+
+
+def _rule_century(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b(\d{{1,2}}|{'|'.join(ORDINALS)})(?:st|nd|rd|th)?[\s-]+century\b", s)
+    if m:
+        n = int(m.group(1)) if m.group(1).isdigit() else ORDINALS[m.group(1)]
+        return Norm(f"{n - 1:02d}", "century", "century") if n >= 1 else Norm(None, "century", "century")
+    m = re.fullmatch(r"(?:the\s+)?(this|last|next|previous|the\s+past|past)\s+century", s)
+    if m and anchor is not None:
+        if m.group(1).endswith("past"):
+            return Norm("P100Y", "duration", "century-duration")
+        shift = {"this": 0, "last": -1, "previous": -1, "next": 1}[m.group(1)]
+        return Norm(f"{anchor.year // 100 + shift:02d}", "century", "relative")
+    return None
+
+
+def _rule_quarter(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(r"\b(first|second|third|fourth|1st|2nd|3rd|4th|q[1-4])\b(?:[\s-]+fiscal)?(?:[\s-]+quarter)?", s)
+    if m and ("quarter" in s or m.group(1).startswith("q")):
+        q = int(m.group(1)[1]) if m.group(1).startswith("q") else ORDINALS[m.group(1)]
+        year = _year_in(s, anchor)
+        if year is not None:
+            return Norm(f"{year}-Q{q}", "quarter", "quarter")
+        if anchor is None:
+            return Norm(None, "quarter", "quarter")
+        current = (anchor.month - 1) // 3 + 1
+        # a quarter named in the news is the latest one begun by the anchor, or the next in future tense
+        y = anchor.year - (q > current)  # in the news, even "will report third-quarter results" is this year's
+        if re.search(r"\b(?:year-ago|year-earlier|a year earlier|a year ago|last year's|prior-year)\b", s):
+            y -= 1
+        return Norm(f"{y}-Q{q}", "quarter", "quarter")
+    m = re.fullmatch(r"(?:the\s+)?(latest|last|past|previous|current|this|next|coming|recent|just-ended|"
+                     r"year-ago|year-earlier|same)(?:[\s-]+fiscal)?[\s-]+quarter", s)
+    if m:
+        if anchor is None:
+            return Norm(None, "quarter", "quarter")
+        shift = {"current": 0, "this": 0, "next": 1, "coming": 1, "year-ago": -5, "year-earlier": -5,
+                 "same": -5}.get(m.group(1), -1)
+        return Norm(_quarter(anchor, shift), "quarter", "relative")
+    m = re.search(r"\b(first|second)\s+half\b", s)
+    if m:
+        year = _year_in(s, anchor)
+        if year is None:
+            year = anchor.year if anchor else None
+        return Norm(f"{year}-H{1 if m.group(1) == 'first' else 2}" if year else None, "quarter", "half")
+    return None
+
+
+def _quarter(anchor: date, shift: int) -> str:
+    index = anchor.year * 4 + (anchor.month - 1) // 3 + shift
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def _year_in(s: str, anchor: date | None) -> int | None:
+    """The year an expression names: a number, or this/last/next year against the anchor."""
+    m = re.search(rf"\b({_YEAR})\b", s)
+    if m:
+        return int(m.group(1))
+    m = re.search(r"\b(this|last|next)\s+year\b", s)
+    if m and anchor:
+        return anchor.year + {"this": 0, "last": -1, "next": 1}[m.group(1)]
+    return None
+
+
+def _rule_season(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(r"\b(spring|summer|fall|autumn|winter)\b", s)
+    if not m or re.search(r"\b(?:spring|fall)\s+(?:of\s+)?(?:the|a|an)\b", s):
+        return None
+    code = SEASONS[m.group(1)]
+    year = _year_in(s, anchor)
+    if year is None:
+        if anchor is None:
+            return Norm(None, "season", "season")
+        rel = re.search(r"\b(this past|last|past|next|coming|this)\s+(?:spring|summer|fall|autumn|winter)", s)
+        month = SEASON_MONTH[code]
+        if rel and rel.group(1) in ("last", "this past", "past"):
+            year = anchor.year - (month >= anchor.month)
+        elif rel and rel.group(1) in ("next", "coming"):
+            year = anchor.year + (month <= anchor.month)
+        elif rel or tense is None:
+            year = anchor.year
+        else:
+            found = _nearest(lambda y: date(y, month, 15), anchor, tense)
+            year = found.year if found else anchor.year
+    elif re.search(r"\b(?:last|next)\s+(?:spring|summer|fall|autumn|winter)", s):
+        year = None  # "last summer of 2019": read as written below
+    if year is None:
+        year = int(re.search(rf"\b({_YEAR})\b", s).group(1)) if re.search(rf"\b{_YEAR}\b", s) else None
+    return Norm(f"{year:04d}-{code}" if year and _year_ok(year) else None, "season", "season")
+
+
+def _rule_month(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"(?:\b({_REL.replace(chr(92) + 's', ' ')})\s+)?\b({_MONTH_NAME.lower()})(?!\w)", s)
+    if not m:
+        return None
+    month = MONTHS[m.group(2).rstrip(".")]
+    if anchor is None:
+        return Norm(None, "month", "month")
+    rel = m.group(1)
+    if rel in ("last", "past", "this past", "previous", "the past", "the last"):
+        year = anchor.year - (month >= anchor.month)
+    elif rel in ("next", "coming", "the next", "the coming"):
+        year = anchor.year + (month <= anchor.month)
+    elif rel == "this":
+        year = anchor.year
+    else:
+        found = _nearest(lambda y: date(y, month, 15), anchor, tense if tense in ("past", "future") else "past",
+                         strict=False)
+        year = found.year if found else anchor.year
+    return Norm(f"{year:04d}-{month:02d}", "month", "month")
+
+
+def _rule_relative(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    """this/last/next week|month|year|decade; "the same day"; "the year before"."""
+    m = re.search(r"\b(this|last|next|past|coming|previous|current|same|following|prior)\s+"
+                  r"(week|weekend|month|year|quarter|decade|day)\b", s)
+    m2 = re.search(r"\b(?:the\s+)?(day|week|month|year)\s+(before|after)\b(?:\s+(yesterday|tomorrow))?", s)
+    if not m and not m2:
+        return None
+    if m2 and not m:
+        if m2.group(3):
+            if anchor is None:
+                return Norm(None, "day", "relative")
+            shift = -2 if m2.group(3) == "yesterday" else 2
+            return Norm((anchor + timedelta(days=shift)).isoformat(), "day", "relative")
+        unit, rel = m2.group(1), {"before": "previous", "after": "next"}[m2.group(2)]
+    else:
+        rel, unit = m.group(1), m.group(2)
+    # "the past year" is read as the calendar year before, as TimeML annotators mostly read it
+    if re.search(rf"\bthe\s+(?:past|last)\s+{unit}\b", s):
+        rel = "last"
+    elif re.search(rf"\bthe\s+(?:coming|next)\s+{unit}\b", s):
+        rel = "next"
+    if anchor is None:
+        return Norm(None, _granularity(unit), "relative")
+    shift = {"this": 0, "current": 0, "same": 0, "last": -1, "past": -1, "previous": -1, "prior": -1,
+             "next": 1, "coming": 1, "following": 1}[rel]
+    return _shifted(anchor, unit, shift, "relative")
+
+
+def _granularity(unit: str) -> str:
+    return {"weekend": "week", "day": "day", "decade": "decade", "century": "century"}.get(unit, unit)
+
+
+def _shifted(anchor: date, unit: str, n: int, how: str) -> Norm:
+    """The calendar unit `n` units from the anchor's, as a TIMEX3 value."""
+    if unit in ("day", "night"):
+        return Norm((anchor + timedelta(days=n)).isoformat(), "day", how)
+    if unit in ("week", "weekend"):
+        y, w, _ = (anchor + timedelta(weeks=n)).isocalendar()
+        return Norm(f"{y}-W{w:02d}" + ("-WE" if unit == "weekend" else ""), "week", how)
+    if unit == "month":
+        index = anchor.year * 12 + anchor.month - 1 + n
+        y, mo = divmod(index, 12)
+        return Norm(f"{y:04d}-{mo + 1:02d}" if _year_ok(y) else None, "month", how)
+    if unit == "quarter":
+        return Norm(_quarter(anchor, n), "quarter", how)
+    if unit == "year":
+        y = anchor.year + n
+        return Norm(f"{y:04d}" if _year_ok(y) else None, "year", how)
+    if unit == "decade":
+        y = anchor.year + 10 * n
+        return Norm(f"{y // 10:03d}" if _year_ok(y) else None, "decade", how)
+    if unit == "century":
+        y = anchor.year + 100 * n
+        return Norm(f"{y // 100:02d}" if _year_ok(y) else None, "century", how)
+    return Norm(None, None, how)
+
+
+def _rule_ago(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b({_NUM})[\s-]+({_UNIT})\s+(ago|earlier|from now|hence)\b", s)
+    m_in = re.search(rf"\b(?:in)\s+(?:the\s+)?({_NUM})\s+({_UNIT})\b", s)
+    if not m and not (m_in and s.startswith("in ")):
+        return None
+    m = m or m_in
+    n = _num(m.group(1))
+    unit = _unit(m.group(2))
+    if n is None:
+        return Norm("PAST_REF" if m.lastindex == 3 and m.group(3) in ("ago", "earlier") else "FUTURE_REF",
+                    "ref", "vague-ago")
+    if anchor is None:
+        return Norm(None, _granularity(unit), "ago")
+    sign = -1 if m.lastindex == 3 and m.group(3) in ("ago", "earlier") else 1
+    if n > 100_000 or n != int(n):
+        return Norm(None, _granularity(unit), "ago")
+    if unit in CLOCK_UNITS:
+        return Norm(anchor.isoformat(), "day", "ago")
+    return _shifted(anchor, unit, sign * int(n), "ago")
+
+
+def _rule_duration(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.search(rf"\b({_NUM})[\s-]+(and[\s-]+a[\s-]+half[\s-]+)?({_UNIT})\b", s)
+    if m:
+        n = _num(m.group(1))
+        if n is not None and (m.group(2) or re.search(rf"{m.group(3)}\s+and\s+a\s+half\b|\b1/2\s+{m.group(3)}", s)):
+            n += 0.5
+        if n is not None and n > 1e9:
+            return Norm(None, "duration", "duration")
+        return Norm(_duration(n, _unit(m.group(3))), "duration", "duration")
+    m = re.search(r"\b(years|decades|months|weeks|days|hours|minutes|centuries)\b", s)
+    if m:
+        return Norm(_duration(None, _unit(m.group(1))), "duration", "vague-duration")
+    return None
+
+
+def _spelled_year(s: str) -> int | None:
+    """ "nineteen ninety-six" -> 1996, "two thousand" -> 2000, "two thousand and one" -> 2001."""
+    m = re.search(r"\b(nineteen|twenty)\s+(?:hundred\s+(?:and\s+)?)?((?:twenty|thirty|forty|fifty|sixty|seventy|eighty"
+                  r"|ninety)(?:-\w+)?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+                  r"|nineteen)\b", s)
+    if m:
+        rest = _num(m.group(2))
+        return NUMBERS[m.group(1)] * 100 + int(rest) if rest is not None and rest < 100 else None
+    m = re.search(r"\btwo thousand(?:\s+(?:and\s+)?(\w+(?:-\w+)?))?\b", s)
+    if m:
+        rest = _num(m.group(1)) if m.group(1) else 0
+        return 2000 + int(rest) if rest is not None and rest < 100 else None
+    return None
+
+
+def _rule_year(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    spelled = _spelled_year(s)
+    if spelled is not None:
+        return Norm(str(spelled), "year", "year-spelled")
+    if re.fullmatch(r"(?:around\s+|by\s+|at\s+)?(?:the\s+)?(?:year[\s-]end|year's end|end of the year"
+                    r"|(?:current\s+|full\s+)?fiscal\s+year|full\s+year|current\s+year)", s):
+        return Norm(f"{anchor.year:04d}", "year", "this-year") if anchor else Norm(None, "year", "this-year")
+    m = re.search(rf"(?<![\d,.])({_YEAR})(?![\d,])", s)
+    if m:
+        return Norm(m.group(1), "year", "fiscal-year" if "fiscal" in s else "year")
+    m = re.search(r"(?:fiscal|calendar|year|model year)\s+'(\d\d)\b", s) or re.fullmatch(r"'(\d\d)", s)
+    if m and anchor:
+        two = int(m.group(1))
+        century = anchor.year // 100 - (two > anchor.year % 100 + 10)
+        return Norm(f"{century}{two:02d}", "year", "year-short")
+    return None
+
+
+_RULES = [
+    _rule_ref, _rule_set, _rule_explicit, _rule_month_year, _rule_month_day, _rule_decade, _rule_century,
+    _rule_quarter, _rule_ago, _rule_weekend, _rule_relative, _rule_weekday, _rule_deictic, _rule_season, _rule_month,
+    _rule_year, _rule_clock, _rule_duration,
+]
+
+
+def _nearest(make, anchor: date, tense: str | None, strict: bool = True) -> date | None:  # type: ignore[no-untyped-def]
+    """The candidate date (built for the years around the anchor) the expression most likely means.
+
+    Past tense: the latest on or before the anchor; future tense: the earliest on or after it;
+    otherwise the nearest. `make(year)` may raise ValueError ("Feb 30"): then there is none.
+    """
+    candidates = []
+    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidates.append(make(y))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    # tense leans only within LEAN days: "Nov. 20" read on Nov. 2 is this November even in a
+    # past-tense clause ("said the vote was set for Nov. 20"), not last year's
+    slack = 0 if strict else 31
+    if tense == "past":
+        before = [c for c in candidates if anchor - timedelta(days=LEAN) <= c <= anchor + timedelta(days=slack)]
+        if before:
+            return max(before)
+    if tense == "future":
+        after = [c for c in candidates if anchor - timedelta(days=slack) <= c <= anchor + timedelta(days=LEAN)]
+        if after:
+            return min(after)
+    return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
+
+
+# Verbs (and adjectives) whose complement happens later: "is scheduled to close Monday".
+FUTURE_GOVERNORS = frozenset({
+    "plan", "schedule", "set", "expect", "due", "intend", "hope", "prepare", "aim", "promise", "vow",
+    "threaten", "likely", "poise", "slate", "propose", "anticipate", "reschedule", "postpone",
+})
+LEAN = 240  # days within which a clause's tense decides between last year's and this year's date
+
+
+# --- explicit full dates (dateparser) -------------------------------------------------------------
+
+_FULL_DATE = re.compile(
+    rf"{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME},?\s+{_YEAR}\b"
+    r"|\b\d{4}-\d\d-\d\d\b")
+
+
+@cache
+def _parser(anchor: date | None):  # type: ignore[no-untyped-def]
+    from dateparser.date import DateDataParser
+
+    settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
+                "DATE_ORDER": "MDY", "PREFER_LOCALE_DATE_ORDER": False}
+    if anchor is not None:
+        from datetime import datetime
+
+        settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def parse_full_date(text: str, anchor: date | None = None) -> date | None:
+    """A date with day, month and year written out ("Jan. 28, 2021", "28 January 2021", "2021-01-28")."""
+    text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
+    try:
+        found = _parser(anchor).get_date_data(text).date_obj
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None
+    return found.date() if found else None
+
+
+def estimate_published(source: Analysis | str) -> date | None:
+    """The latest explicit full date (day, month and year) in an article's text, or None.
+
+    For articles without a publication date: the story's own date is very often the latest one
+    it writes out in full (a dateline, a caption's "Thursday, Jan. 28, 2021"). Dates after today
+    are left out, since no article is published in the future.
+    """
+    text = source if isinstance(source, str) else source.result.article.text
+    today = date.today()
+    found = [d for m in _FULL_DATE.finditer(text) if (d := parse_full_date(m.group(0))) and d <= today]
+    return max(found, default=None)
+
+
+def anchor(analysis: Analysis) -> date | None:
+    """The date expressions are normalised against: publication date, else the estimate from the text."""
+    return analysis.result.article.published or estimate_published(analysis)
+
+
+# --- finding expressions in a Doc -----------------------------------------------------------------
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    rule: str
+
+
+def find_times(analysis: Analysis) -> list[TimeRef]:
+    """Every temporal expression in the article's headline and body, normalised against its anchor.
+
+    The anchor is the publication date; when the article has none (or its date was itself
+    estimated), the latest explicit full date in the text, and each `how` ends with
+    "/estimated-anchor".
+    """
+    article = analysis.result.article
+    base = anchor(analysis)
+    estimated = base is not None and (article.published is None or article.published_estimated)
+    doc = analysis.doc
+    found: list[tuple[_Candidate, Norm, int]] = []
+    for cand in _candidates(doc):
+        span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
+        tense = _tense(span) if span is not None else None
+        text = doc.text[cand.start:cand.end]
+        norm = normalize(text, base, tense)
+        if norm.how == "unknown" and cand.rule == "spacy":
+            continue  # a model entity no rule can read ("the age of", "44"): more noise than signal
+        if _NOT_TIME.search(text):
+            continue  # an age ("a 44-year-old", "6 years old") is not a time
+        found.append((cand, norm, span.sent.start if span is not None else 0))
+    found = _quarter_context(doc.text, found)
+    out: list[TimeRef] = []
+    for cand, norm, _sent in found:
+        if norm.value is None and cand.rule == "quarter-ref":
+            continue  # "the period" with no quarter around it to refer to
+        start, end = analysis.span(cand.start, cand.end)
+        how = norm.how + ("/estimated-anchor" if estimated and norm.value and not _absolute(norm) else "")
+        out.append(TimeRef(text=article.text[start:end], start=start, end=end, value=norm.value,
+                           granularity=norm.granularity, how=how))
+    return out
+
+
+# A year back from a quarter ("profit fell from $2 a year earlier"), and quarters named by
+# reference ("the quarter", "the 1988 period"): they take their quarter from a nearby one.
+_YEAR_BACK = re.compile(
+    r"(?:a year (?:ago|earlier)|last year(?:'s)?(?: (?:quarter|period))?|(?:the )?(?:comparable )?year-(?:ago|earlier)"
+    r"(?: (?:quarter|period|results))?|the (?:same|comparable|corresponding) (?:period|quarter)"
+    r"(?: (?:a year (?:ago|earlier)|last year|of last year))?)")
+_QUARTER_REF = re.compile(r"(?:the )?(?:latest|just-ended|most recent|recent|current|same|comparable)?\s*"
+                          r"(?:quarter|period)|(?:the )?(\d{4}) (?:quarter|period)")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+
+
+def _quarter_context(text: str, found: list[tuple[_Candidate, Norm, int]]) -> list[tuple[_Candidate, Norm, int]]:
+    """Read year-back and by-reference expressions against the nearest quarter in the story.
+
+    The quarter must be in the same sentence, or (for "a year ago", "the quarter") the latest
+    one in an earlier sentence; "last year" alone changes only next to a quarter.
+    """
+    def source(c: _Candidate, n: Norm) -> bool:  # a quarter named outright ("the third quarter")
+        return n.how == "quarter" and bool(_QUARTER.fullmatch(n.value or "")) and \
+            not _YEAR_BACK.search(_clean(text[c.start:c.end]))
+
+    out = []
+    for i, (cand, norm, sent) in enumerate(found):
+        s = _clean(text[cand.start:cand.end])
+        back, ref = _YEAR_BACK.fullmatch(s), _QUARTER_REF.fullmatch(s)
+        if ref and norm.value and not ref.group(1):
+            ref = None  # "the latest quarter" was read already, against the anchor
+        if back or ref:
+            same = [n for c, n, st in found if st == sent and source(c, n) and c is not cand]
+            earlier = [n for c, n, st in found[:i] if st < sent and source(c, n)]
+            near = same[:1] or ([] if back and s.startswith("last year") else earlier[-1:])
+            if near:
+                y, q = _QUARTER.fullmatch(near[0].value or "").groups()  # type: ignore[union-attr]
+                year = int(ref.group(1)) if ref and ref.group(1) else int(y) - (1 if back else 0)
+                norm = Norm(f"{year}-Q{q}", "quarter", "quarter-context")
+        out.append((cand, norm, sent))
+    return out
+
+
+def _absolute(norm: Norm) -> bool:
+    return norm.how.startswith(("explicit-date", "month-year", "year", "decade", "century", "fiscal-year",
+                                "duration", "vague-duration", "set", "ref"))
+
+
+def _candidates(doc) -> list[_Candidate]:  # type: ignore[no-untyped-def]
+    """Spans from our patterns and spaCy's DATE/TIME entities, overlaps merged.
+
+    A model entity that spans two of our expressions ("the fourth quarter ended Sept. 30") is
+    left out, so that each expression keeps its own value.
+    """
+    text = doc.text
+    raw: list[_Candidate] = []
+    for name, pattern in _COMPILED:
+        group = "t" if "t" in pattern.groupindex else 0  # a pattern may name the part it means
+        raw.extend(_Candidate(*m.span(group), name) for m in pattern.finditer(text) if m.end(group) > m.start(group))
+    ours = _merge(text, raw)
+    for ent in doc.ents:
+        if ent.label_ in ("DATE", "TIME") and _TIME_WORD.search(ent.text):
+            inside = [c for c in ours if c.start < ent.end_char and ent.start_char < c.end]
+            if len(inside) < 2:
+                raw.append(_Candidate(ent.start_char, ent.end_char, "spacy"))
+    return [_trim(text, c) for c in _merge(text, raw)]
+
+
+def _merge(text: str, raw: list[_Candidate]) -> list[_Candidate]:
+    merged: list[_Candidate] = []
+    for cand in sorted(raw, key=lambda c: (c.start, -c.end)):
+        if merged and (cand.start < merged[-1].end or _joins(text, merged[-1], cand)):
+            last = merged[-1]
+            rule = last.rule if last.rule != "spacy" else cand.rule
+            merged[-1] = _Candidate(last.start, max(last.end, cand.end), rule)
+        else:
+            merged.append(cand)
+    return merged
+
+
+def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
+    """Adjacent pieces that make one expression: "9 a.m. Tuesday", "Friday morning"."""
+    gap = text[a.end:b.start]
+    if not re.fullmatch(r",?\s{1,2}(?:on\s+)?", gap) or "\n" in gap:
+        return False
+    part = rf"(?:(?:the\s+)?(?:early|late|mid)[\s-]*)?{_PART}"
+    return "clock" in (a.rule, b.rule) or bool(re.fullmatch(part, text[b.start:b.end], re.I)) or \
+        bool(re.fullmatch(part, text[a.start:a.end], re.I))
+
+
+def _trim(text: str, cand: _Candidate) -> _Candidate:
+    """Drop leading prepositions and trailing punctuation a model entity may carry."""
+    piece = text[cand.start:cand.end]
+    lead = re.match(r"(?:(?:in|on|at|since|during|by|until|for|from|of)\s+)+", piece, re.I)
+    start = cand.start + (lead.end() if lead and lead.end() < len(piece) else 0)
+    end = cand.end
+    while end > start + 1 and text[end - 1] in " ,;:":
+        end -= 1
+    return _Candidate(start, end, cand.rule)
+
+
+def _governor(token):  # type: ignore[no-untyped-def]
+    """The nearest verb at or above `token` in the parse, or None."""
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def _tense(span: Span) -> str | None:
+    """past, future, present or None for the clause an expression sits in.
+
+    From the verb that governs it: "will"/"shall", a modal ("would", "may") or an infinitive
+    ("plans to meet Monday") point ahead; a past form or "has"/"had" back; a bare present
+    ("meets Monday") is "present". Cue words just before the expression ("until", "as soon as")
+    point ahead whatever the verb.
+    """
+    doc = span.doc
+    before = doc[max(span.start - 3, 0):span.start].text.lower()
+    if re.search(r"\b(?:as soon as|as early as|as late as|no later than|starting|beginning)\s*$", before):
+        return "future"
+    after = doc[span.end] if span.end < len(doc) else None
+    if span[-1].tag_ == "POS" or (after is not None and after.tag_ == "POS"):
+        return None  # "Tuesday's ruling" names an event already known: the default reading
+    token = _governor(span.root)
+    if token is None:
+        return None
+    for _ in range(4):
+        # an infinitive looks ahead under verbs of planning ("planned to leave Thursday"), else
+        # it takes the tense of the verb it depends on ("declined to comment Saturday")
+        if not (token.tag_ == "VB" and any(c.lower_ == "to" for c in token.children)):
+            break
+        if token.head.lemma_.lower() in FUTURE_GOVERNORS:
+            return "future"
+        head = _governor(token.head) if token.head is not token else None
+        if head is None:
+            return None
+        token = head
+    aux = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    words = {t.lower_ for t in aux}
+    if token.lemma_.lower() in FUTURE_GOVERNORS and token.tag_ != "VB":
+        return "future"  # "is scheduled ... Monday", "planned ... Thursday"
+    if words & {"will", "'ll", "shall", "wo", "would", "'d", "may", "might", "should", "must", "ca", "can"} or \
+            any(t.lower_ == "going" and t.tag_ == "VBG" for t in aux):
+        return "future"
+    if any(t.tag_ == "VBD" for t in [*aux, token]) or words & {"had", "has", "have", "'ve"}:
+        return "past"
+    if token.tag_ == "VBN" and token.dep_ != "amod":
+        return "past"
+    if token.tag_ in ("VBZ", "VBP"):
+        return "present"
+    return None

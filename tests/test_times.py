@@ -1,0 +1,139 @@
+from datetime import date
+
+import pytest
+
+from eventwire.times import estimate_published, normalize, parse_full_date
+
+from conftest import SEED, need
+
+ANCHOR = date(2021, 2, 4)  # a Thursday
+
+
+@pytest.mark.parametrize(("text", "value", "granularity"), [
+    ("Jan. 20", "2021-01-20", "day"),
+    ("Jan. 28, 2021", "2021-01-28", "day"),
+    ("Thursday, Jan. 28, 2021", "2021-01-28", "day"),
+    ("28 January 2021", "2021-01-28", "day"),
+    ("early 2019", "2019", "year"),
+    ("mid-2020", "2020", "year"),
+    ("last month", "2021-01", "month"),
+    ("late last year", "2020", "year"),
+    ("next year", "2022", "year"),
+    ("this week", "2021-W05", "week"),
+    ("the weekend", "2021-W05-WE", "week"),
+    ("two years ago", "2019", "year"),
+    ("three months ago", "2020-11", "month"),
+    ("the 1990s", "199", "decade"),
+    ("the '90s", "199", "decade"),
+    ("the 20th century", "19", "century"),
+    ("last summer", "2020-SU", "season"),
+    ("the summer of 2019", "2019-SU", "season"),
+    ("the first quarter of 2019", "2019-Q1", "quarter"),
+    ("March 1998", "1998-03", "month"),
+    ("January last year", "2020-01", "month"),
+    ("nineteen ninety-six", "1996", "year"),
+    ("yesterday", "2021-02-03", "day"),
+    ("this morning", "2021-02-04TMO", "day"),
+    ("10:35 p.m.", "2021-02-04T22:35", "day"),
+    ("three years", "P3Y", "duration"),
+    ("a year and a half", "P18M", "duration"),
+    ("several weeks", "PXW", "duration"),
+    ("now", "PRESENT_REF", "ref"),
+    ("currently", "PRESENT_REF", "ref"),
+    ("recently", "PAST_REF", "ref"),
+    ("soon", "FUTURE_REF", "ref"),
+])
+def test_normalize(text, value, granularity):
+    norm = normalize(text, ANCHOR)
+    assert (norm.value, norm.granularity) == (value, granularity)
+
+
+def test_weekday_reads_back_in_the_past_and_ahead_in_the_future():
+    assert normalize("Thursday", ANCHOR, "past").value == "2021-02-04"  # the publication day itself
+    assert normalize("Tuesday", ANCHOR, "past").value == "2021-02-02"
+    assert normalize("Friday", ANCHOR).value == "2021-01-29"  # no tense: the latest on or before
+    assert normalize("Friday", ANCHOR, "future").value == "2021-02-05"
+    assert normalize("next Thursday", ANCHOR).value == "2021-02-11"
+    assert normalize("last Thursday", ANCHOR).value == "2021-01-28"
+
+
+def test_month_day_takes_the_year_nearest_the_anchor():
+    assert normalize("Dec. 20", ANCHOR).value == "2020-12-20"
+    assert normalize("March 3", ANCHOR, "future").value == "2021-03-03"
+    # a past-tense clause does not send a date two weeks ahead back a whole year
+    assert normalize("Nov. 20", date(1989, 11, 2), "past").value == "1989-11-20"
+    # a weekday named with the date settles the year
+    assert normalize("Monday, Oct. 26", date(1998, 10, 25)).value == "1998-10-26"
+
+
+def test_without_anchor_only_absolute_expressions_get_values():
+    assert normalize("last month", None).value is None
+    assert normalize("Thursday", None).value is None
+    assert normalize("Jan. 28, 2021", None).value == "2021-01-28"
+    assert normalize("the 1990s", None).value == "199"
+    assert normalize("2019", None).value == "2019"
+
+
+@pytest.mark.parametrize("text", ["32 Jan", "Feb 30", "Feb 30, 2020", "year 0", "0000",
+                                  "in 99999999999 years", "99999999999 years ago", "25:99 p.m.", "the 0th century",
+                                  "", "   ", "the 1990s and ", "Jan. 0, 2020"])
+def test_bad_input_never_raises(text):
+    norm = normalize(text, ANCHOR)
+    assert norm.value is None or norm.value[:1].isdigit() or norm.value.startswith("P")
+    if text in ("32 Jan", "Feb 30", "Feb 30, 2020", "in 99999999999 years", "25:99 p.m."):
+        assert norm.value is None
+
+
+def test_parse_full_date_and_estimate():
+    assert parse_full_date("Jan. 28, 2021") == date(2021, 1, 28)
+    assert parse_full_date("Feb 30, 2020") is None
+    text = "Signed on March 3, 2020. President Biden, Thursday, Jan. 28, 2021, in Washington. Jan. 30 was quiet."
+    assert estimate_published(text) == date(2021, 1, 28)
+    assert estimate_published("No dates here, only last month and 2019.") is None
+    assert estimate_published("Plans for Jan. 5, 2999 are ambitious.") is None  # the future is no publication date
+
+
+@pytest.mark.model
+def test_seed_article_times():
+    from eventwire.clean import prepare
+    from eventwire.nlp import analyze
+    from eventwire.read.text import read_text
+    from eventwire.times import anchor, find_times
+
+    path = need(SEED)
+    article = read_text(path.read_bytes(), str(path), published=date(2021, 2, 4))
+    analysis = next(analyze([prepare(article)]))
+    times = {t.text: t for t in find_times(analysis)}
+    assert times["Thursday"].value == "2021-02-04"
+    assert times["Jan. 20"].value == "2021-01-20"
+    assert times["early 2019"].value == "2019"
+    assert times["last month"].value == "2021-01"
+    assert times["2017"].granularity == "year"
+    for t in times.values():  # offsets point into the original text
+        assert article.text[t.start:t.end] == t.text
+    assert not any("dormant" in t for t in times)  # "now-dormant" is no PRESENT_REF
+
+    undated = read_text(path.read_bytes(), str(path))
+    analysis = next(analyze([prepare(undated)]))
+    assert anchor(analysis) == date(2021, 1, 28)  # the caption's "Thursday, Jan. 28, 2021"
+    times = {t.text: t for t in find_times(analysis)}
+    assert times["last month"].value == "2020-12" and times["last month"].how.endswith("/estimated-anchor")
+    assert times["early 2019"].how == "year"
+
+
+@pytest.mark.model
+def test_tense_moves_weekdays_and_spans_keep_their_own_values():
+    from eventwire.clean import prepare
+    from eventwire.model import Article
+    from eventwire.nlp import analyze
+    from eventwire.times import find_times
+
+    text = ("Talks resume\n\nThe ministers met on Tuesday and will meet again on Monday. "
+            "Profit rose in the fourth quarter ended Sept. 30, from $2 a year earlier.")
+    result = prepare(Article(text=text, source="t.txt", published=ANCHOR))
+    times = {t.text: t.value for t in find_times(next(analyze([result])))}
+    assert times["Tuesday"] == "2021-02-02"
+    assert times["Monday"] == "2021-02-08"
+    assert times["the fourth quarter"] == "2020-Q4"
+    assert times["Sept. 30"] == "2020-09-30"
+    assert times["a year earlier"] == "2019-Q4"
