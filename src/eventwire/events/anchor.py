@@ -18,7 +18,8 @@ from spacy.tokens import Token
 from eventwire.model import Event, Place, TimeRef
 from eventwire.nlp import Analysis
 
-WHERE = frozenset({"in", "at", "near", "into", "across", "throughout", "inside", "outside", "around", "off", "on",
+# "peace on the Korean Peninsula" and "an attack on Kyiv" name a topic or a target: "on" is left out.
+WHERE = frozenset({"in", "at", "near", "into", "across", "throughout", "inside", "outside", "around", "off",
                    "along", "over", "within", "toward", "towards", "through"})
 CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "csubj", "pcomp", "parataxis"})
 
@@ -79,10 +80,23 @@ def _clause_time(analysis: Analysis, starts: list[int], trigger: Token, times: l
         token = _token_at(analysis, starts, time.start)
         if token is None or token.sent != sent or _clause(token) != clause:
             continue
+        head = _span_root(analysis, starts, token, time).head
+        if head.pos_ in ("NOUN", "PROPN") and head != trigger:
+            continue  # "the president's Jan. 20 inauguration": the date of another noun's event
         distance = abs(token.i - trigger.i)
         if best is None or distance < best[0]:
             best = (distance, time)
     return best[1] if best else None
+
+
+def _span_root(analysis: Analysis, starts: list[int], token: Token, time: TimeRef) -> Token:
+    """The token of a time expression whose head lies outside it."""
+    end = _token_at(analysis, starts, max(time.start, time.end - 1))
+    inside = range(token.i, (end.i if end is not None else token.i) + 1)
+    root = token
+    while root.head.i in inside and root.head != root:
+        root = root.head
+    return root
 
 
 def _place(event: Event, places: list[Place], dateline: Place | None) -> tuple[Place | None, str | None]:
