@@ -1,15 +1,18 @@
 """Places: every place mention of an article resolved to a gazetteer entry with coordinates.
 
-Mentions come from three sources: the parser's GPE/LOC/FAC entities, names the gazetteer knows
-after a locative preposition that the model missed ("fighting near Bakhmut"), and the dateline
-("SEOUL, South Korea (AP) —"). A capital the actor resolver read as a government ("Washington
-said") is an actor, not a place, and is left out here.
+Mentions come from the parser's GPE/LOC/FAC entities, from names the gazetteer knows after a
+locative preposition that the model missed ("fighting near Bakhmut", "north of Moorhead"), from
+the dateline ("SEOUL, South Korea (AP) —"), and from other occurrences of a name the story already
+uses as a place ("the Mansfield Police Department"). A capital the actor resolver read as a
+government ("Washington said") is an actor, not a place, unless a state or country follows it
+("Paris, Texas"); people the resolver named are never places ("Bush", "Obama").
 
 Each distinct name is resolved once per article (a story means one Springfield throughout):
-regions and waters from our own list, countries by the names the actor dictionary knows,
-US states, then towns. Among towns of the same name, the choice weighs population against the
-article's context: the countries its actors and other places belong to, a state written after
-the town ("Alexandria, La."), and nearness to the places that are not ambiguous.
+regions and waters from our own list, countries by the names the actor dictionary knows, state
+abbreviations, then divisions and towns. Among namesakes the choice weighs population against the
+article's context: the countries its actors and unambiguous places belong to (a name never counts
+as evidence for its own reading), a state or country written after the town ("Alexandria, La."),
+the states already named, and nearness to the places that are not ambiguous.
 """
 
 from __future__ import annotations
