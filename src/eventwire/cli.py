@@ -137,7 +137,8 @@ def code_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_
 @click.argument("paths", nargs=-1)
 @read_options
 @click.option("--db", default="eventwire.duckdb", show_default=True, help="The DuckDB database file.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="spaCy processes.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="spaCy processes (with --dask local: worker processes).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
               help="Articles per transaction.")
 @click.option("--recode", is_flag=True,
@@ -146,15 +147,25 @@ def code_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_
               help="Seconds to wait while another process holds the database.")
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary (errors still go to stderr).")
 @click.option("--json", "as_json", is_flag=True, help="Print the run's summary as one JSON object.")
+@click.option("--dask", "dask_address", metavar="ADDRESS|local",
+              help="Run on a Dask cluster: a scheduler address, or 'local' for a LocalCluster of --workers processes.")
+@click.option("--shards", type=click.Path(file_okay=False), help="Parquet shards folder of a --dask run "
+              "(default: beside --db, e.g. eventwire.shards).")
+@click.option("--partition-files", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Input files per partition (task) of a --dask run.")
 def ingest_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, db: str, workers: int,
-               batch_size: int, recode: bool, wait: float, quiet: bool, as_json: bool) -> None:
+               batch_size: int, recode: bool, wait: float, quiet: bool, as_json: bool, dask_address: str | None,
+               shards: str | None, partition_files: int) -> None:
     """Read, analyse, code and store PATHS in a DuckDB database; a rerun resumes where a run stopped."""
     from eventwire.ingest import IngestOptions, ingest
 
     if not paths and not recode:
         raise click.UsageError("give PATHS to ingest (or --recode to re-code the stored articles)")
+    if dask_address and (recode or "-" in paths):
+        raise click.UsageError("--dask reads files: no --recode, no - for standard input")
     options = IngestOptions(db=db, workers=workers, batch_size=batch_size, recode=recode, wait=wait,
-                            read=ReadOptions(published=published, max_bytes=max_bytes))
+                            read=ReadOptions(published=published, max_bytes=max_bytes), dask=dask_address,
+                            shards=shards, partition_files=partition_files)
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # one line per message, never wrapped
     with _ingest_progress(err, enabled=not quiet) as progress:
         summary = ingest(paths, options, progress=progress)
@@ -428,7 +439,7 @@ def _segments_table(result: Result) -> Table:
 def _brief_table(results: list[Result]) -> Table:
     root = _common_dir([r.article.source for r in results])
     table = Table(title=f"Articles in {root}" if root else "Articles", title_justify="left")
-    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("published", no_wrap=True, min_width=11)
     table.add_column("source", no_wrap=True, overflow="ellipsis", max_width=30, ratio=2)
     table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=48, ratio=3)
     table.add_column("main actors", no_wrap=True, overflow="ellipsis", ratio=1)
@@ -438,6 +449,8 @@ def _brief_table(results: list[Result]) -> Table:
         main_actors = " ".join(dict.fromkeys(a.code for a in ranked[:4] if a.code))
         table.add_row(published, escape(os.path.relpath(r.article.source, root) if root else r.article.source),
                       escape(r.article.title or ""), main_actors)
+    if any(r.article.published_estimated for r in results):
+        table.caption, table.caption_justify = "~ date estimated from the text", "left"
     return table
 
 
@@ -462,6 +475,19 @@ def _summary_line(s: Summary) -> str:
     if s.skip_reasons:
         line += "\nskipped: " + escape(", ".join(f"{r} ×{n}" for r, n in s.skip_reasons.most_common()))
     return line
+
+
+@main.command("serve")
+@click.option("--db", default="eventwire.duckdb", show_default=True, help="The DuckDB database file (opened read-only).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--allow-ingest", is_flag=True,
+              help="Also accept POST /api/ingest, guarded by the bearer token in EVENTWIRE_TOKEN.")
+def serve_cmd(db: str, host: str, port: int, allow_ingest: bool) -> None:
+    """Serve the HTTP API (/api/..., OpenAPI at /docs) and the web dashboard (/) over a store."""
+    from eventwire.api import serve
+
+    serve(db, host=host, port=port, allow_ingest=allow_ingest)
 
 
 def _register_optional() -> None:

@@ -324,7 +324,7 @@ def _fixed(name: str, lexicon: Lexicon, gaz: Gazetteer, demonym: bool = False) -
     region = gaz.region(name)
     if region is not None:
         return region, "region"
-    entry = lexicon.lookup(name)
+    entry = lexicon.lookup(name) or lexicon.lookup(f"the {name}")  # "the North": North Korea
     if demonym and entry is not None and entry.kind == "demonym" and entry.country in gaz.countries:
         return gaz.countries[entry.country], "demonym"
     if entry is not None and entry.kind == "country" and entry.country in gaz.countries and not gaz.states(name) \
