@@ -6,7 +6,15 @@ from click.testing import CliRunner
 
 from eventwire.cli import main
 from eventwire.evaluate.readers import LayoutError
-from eventwire.evaluate.time import GoldTimex, TimeDoc, parse_timeml, read_timeml, score_times
+from eventwire.evaluate.time import (
+    GoldTimex,
+    TimeDoc,
+    canonical_value,
+    parse_timeml,
+    read_timeml,
+    same_value,
+    score_times,
+)
 from eventwire.model import Failure, TimeRef
 
 TML = """<?xml version="1.0" ?>
@@ -56,6 +64,34 @@ def test_score_relaxed_span_and_value():
     assert report["value_precision"] == pytest.approx(1 / 3, abs=1e-4)
     assert report["value_recall"] == 0.5
     assert report["top_spurious"] == [["then", 1]] or report["top_spurious"] == [("then", 1)]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("2000-W7", "2000-W07", True),
+    ("2000-W7-WE", "2000-W07-WE", True),
+    ("1989-11-06T17", "1989-11-06T17:00", True),
+    ("1989-11-06T17:00:00", "1989-11-06T17:00", True),
+    ("1989-11-06T17:30:00", "1989-11-06T17:30", True),
+    ("1989-11-06T17:30", "1989-11-06T17:00", False),
+    ("1989-11-06T17:00:30", "1989-11-06T17:00", False),
+    ("1989-W42", "1989-WXX", False),
+    ("P1W", "P7D", False),
+    ("PT12H", "PT12H", True),
+    ("1998-10-23TNI", "1998-10-23", False),
+    (None, "1998", False),
+])
+def test_values_compare_spelling_aside(a, b, same):
+    assert same_value(a, b) is same
+    assert canonical_value("2000-W12") == "2000-W12" and canonical_value("PT5H30M") == "PT5H30M"
+
+
+def test_score_counts_equal_spellings_as_right():
+    doc = TimeDoc("x", "this week at 5 p.m.", None, [
+        GoldTimex(0, 9, "this week", "2000-W7"), GoldTimex(13, 19, "5 p.m.", "2000-02-15T17")])
+    predicted = [TimeRef("this week", 0, 9, "2000-W07"), TimeRef("5 p.m.", 13, 19, "2000-02-15T17:00")]
+    report = score_times([(doc, predicted)]).to_dict()
+    assert report["value_precision"] == 1.0 and report["value_recall"] == 1.0
+    assert report["top_wrong_value"] == []
 
 
 @pytest.mark.model

@@ -36,12 +36,23 @@ ANCHOR = date(2021, 2, 4)  # a Thursday
     ("this morning", "2021-02-04TMO", "day"),
     ("10:35 p.m.", "2021-02-04T22:35", "day"),
     ("three years", "P3Y", "duration"),
-    ("a year and a half", "P18M", "duration"),
+    ("a year and a half", "P1Y6M", "duration"),
+    ("2 1/2 years", "P2Y6M", "duration"),
+    ("5 1/2 hours", "PT5H30M", "duration"),
+    ("a minute and a half", "PT1M30S", "duration"),
+    ("a day and a half", "P1DT12H", "duration"),
+    ("half an hour", "PT30M", "duration"),
+    ("the last half of 2019", "2019-H2", "quarter"),
+    ("the latest quarter's", "2020-Q4", "quarter"),
     ("several weeks", "PXW", "duration"),
     ("now", "PRESENT_REF", "ref"),
     ("currently", "PRESENT_REF", "ref"),
     ("recently", "PAST_REF", "ref"),
     ("soon", "FUTURE_REF", "ref"),
+    ("current", "PRESENT_REF", "ref"),
+    ("then current", "PAST_REF", "ref"),
+    ("recent", "PAST_REF", "ref"),
+    ("the near term", "FUTURE_REF", "ref"),
 ])
 def test_normalize(text, value, granularity):
     norm = normalize(text, ANCHOR)
@@ -84,9 +95,27 @@ def test_bad_input_never_raises(text):
         assert norm.value is None
 
 
+def test_holidays_take_the_year_the_tense_points_to():
+    assert normalize("Christmas", ANCHOR).value == "2020-12-25"
+    assert normalize("Christmas", date(2021, 6, 1), "past").value == "2020-12-25"
+    assert normalize("Christmas", date(2021, 6, 1), "future").value == "2021-12-25"
+    assert normalize("next Christmas", ANCHOR).value == "2021-12-25"
+    assert normalize("New Year's Day", ANCHOR).value == "2021-01-01"
+    assert normalize("Thanksgiving", ANCHOR).value == "2020-11-26"  # the fourth Thursday of November
+    assert normalize("last Thanksgiving", date(1999, 12, 1)).value == "1999-11-25"
+    assert normalize("next Thanksgiving", date(1999, 11, 20)).value == "1999-11-25"
+    assert normalize("Election Day", date(1998, 10, 25), "future").value == "1998-11-03"
+    assert normalize("Memorial Day", ANCHOR, "future").value == "2021-05-31"  # the last Monday of May
+    assert normalize("Christmas", None).value is None
+
+
 def test_parse_full_date_and_estimate():
     assert parse_full_date("Jan. 28, 2021") == date(2021, 1, 28)
     assert parse_full_date("Feb 30, 2020") is None
+    assert parse_full_date("3rd of March, 2001") == date(2001, 3, 3)
+    assert parse_full_date("1/2/98") == date(1998, 1, 2)  # month first, a two-digit year as strptime reads it
+    assert parse_full_date("25/12/2020") == date(2020, 12, 25)  # no 25th month: day first
+    assert parse_full_date("13/13/2020") is None
     text = "Signed on March 3, 2020. President Biden, Thursday, Jan. 28, 2021, in Washington. Jan. 30 was quiet."
     assert estimate_published(text) == date(2021, 1, 28)
     assert estimate_published("No dates here, only last month and 2019.") is None
@@ -137,3 +166,53 @@ def test_tense_moves_weekdays_and_spans_keep_their_own_values():
     assert times["the fourth quarter"] == "2020-Q4"
     assert times["Sept. 30"] == "2020-09-30"
     assert times["a year earlier"] == "2019-Q4"
+
+
+def test_window_scan_finds_what_a_full_scan_finds():
+    from eventwire.times import _COMPILED, _windows
+
+    text = ("Talks resume. On Thursday, Jan. 28, 2021, the ministers met for 2 1/2 hours; two years ago they met "
+            "in the summer of 2019 and again in the '90s. " + "Nothing happens here at all. " * 40 +
+            "Profit rose in the fourth quarter ended Sept. 30, from $2 a year earlier, and will rise next year. "
+            "The vote is set for 10:30 a.m. EST Monday, the 20th century's last Christmas, now and daily.")
+    windows = _windows(text)
+    for (name, pattern, _cues), spans in zip(_COMPILED, windows, strict=True):
+        full = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for a, b in spans for m in pattern.finditer(text, a, b)] == full, name
+    assert sum(b - a for spans in windows for a, b in spans) < len(text) * len(windows)  # not every pattern scans all
+
+
+def _times(text, published=ANCHOR):
+    from eventwire.clean import prepare
+    from eventwire.model import Article
+    from eventwire.nlp import analyze
+    from eventwire.times import find_times
+
+    result = prepare(Article(text=text, source="t.txt", published=published))
+    return [(t.text, t.value) for t in find_times(next(analyze([result])))]
+
+
+@pytest.mark.model
+def test_anaphora_takes_the_time_named_last():
+    times = dict(_times("Fire at the plant\n\nThe plant opened in June 1998 and closed later that year. "
+                        "A fire broke out on Oct. 23, 2019. Earlier that day, workers left at 10 p.m., "
+                        "and officials returned the following day.", published=date(2021, 2, 4)))
+    assert times["later that year"] == "1998"
+    assert times["Earlier that day"] == "2019-10-23"
+    assert times["10 p.m."] == "2019-10-23T22:00"  # a bare clock time is on the day in question
+    assert times["the following day"] == "2019-10-24"
+    times = dict(_times("Quiet week\n\nNothing was decided that year."))
+    assert times["that year"] is None  # nothing named before it to refer to
+
+
+@pytest.mark.model
+def test_year_lists_periods_and_adjectives():
+    times = _times("Results\n\nSales grew between 1985 and 1987. Revenue was $76 million for the year ended "
+                   "March 31. A second attempt failed. The current weakness follows a recent sale, "
+                   "and the current account deficit widened.")
+    assert ("1985", "1985") in times and ("1987", "1987") in times
+    assert ("the year", "P1Y") in times
+    assert ("March 31", "2020-03-31") in times  # after "ended": over by the anchor, however far back
+    assert not any(text.lower().startswith("a second") for text, _ in times)
+    assert ("current", "PRESENT_REF") in times and ("recent", "PAST_REF") in times
+    assert sum(text == "current" for text, _ in times) == 1  # "current account" is economics, not time

@@ -286,12 +286,27 @@ def _actor_cell(actor: dict | None) -> str:
 
 
 @main.command("actors")
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--date", "day", type=DateType(), default=None, help="Resolve for this date (default: today).")
-def actors_cmd(name: str, day: date | None) -> None:
-    """Show how NAME resolves: people with their dated roles, or the country/organisation it names."""
+@click.option("--top", is_flag=True, help="Instead of NAME: the actors in most stored events (--db).")
+@click.option("--db", default="eventwire.duckdb", show_default=True, help="The DuckDB database file (with --top).")
+@click.option("--since", default=None, help="With --top: first day (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", default=None, help="With --top: last day (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="With --top: actors.")
+@click.option("--json", "as_json", is_flag=True, help="With --top: JSON instead of a table.")
+def actors_cmd(name: str | None, day: date | None, top: bool, db: str, since: str | None, until: str | None,
+               limit: int, as_json: bool) -> None:
+    """Show how NAME resolves: people with their dated roles, or the country/organisation it names.
+    With --top: the actors in most stored events of a period."""
     from eventwire.actors.explain import explain_name
 
+    if top:
+        from eventwire.query_cli import top_actors_output
+
+        top_actors_output(db, since, until, limit, as_json)
+        return
+    if not name:
+        raise click.UsageError("give a NAME (or --top for the actors in most stored events)")
     lines = explain_name(name, day or date.today())
     if not lines:
         Console(stderr=True).print(f"no person, country or organisation called {escape(name)!r}")
@@ -478,7 +493,8 @@ def _summary_line(s: Summary) -> str:
 
 
 @main.command("serve")
-@click.option("--db", default="eventwire.duckdb", show_default=True, help="The DuckDB database file (opened read-only).")
+@click.option("--db", default="eventwire.duckdb", show_default=True,
+              help="The DuckDB database file (opened read-only).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--allow-ingest", is_flag=True,
@@ -491,7 +507,10 @@ def serve_cmd(db: str, host: str, port: int, allow_ingest: bool) -> None:
 
 
 def _register_optional() -> None:
-    """Subcommand groups that live beside their stage (evaluation)."""
+    """Subcommand groups that live beside their stage (queries, evaluation)."""
+    from eventwire.query_cli import register
+
+    register(main)  # events, dyad, article, export
     try:
         from eventwire.evaluate.cli import eval_group
     except ImportError:

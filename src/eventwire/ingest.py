@@ -26,6 +26,7 @@ from eventwire.read import ReadOptions, expand
 from eventwire.store import DEFAULT_DB, Batch, Store, StoreError, Written
 
 DEFAULT_BATCH = 64
+ZONE = 1000  # articles analysed per spaCy memory zone (see analysed_in_zones)
 
 
 @dataclass
@@ -36,6 +37,10 @@ class IngestOptions:
     read: ReadOptions = field(default_factory=ReadOptions)
     recode: bool = False  # analyse and code stored articles again (all of them when no path is given)
     wait: float = 0.0  # seconds to wait for another process that holds the database
+    dask: str | None = None  # a Dask scheduler address, or "local": run on a cluster (distributed.py)
+    shards: str | None = None  # folder of the Parquet shards of a Dask run (default: beside the database)
+    partition_files: int = 100  # input files per partition of a Dask run
+    retries: int = 2  # times Dask runs a failed partition again
 
 
 @dataclass
@@ -60,6 +65,12 @@ class IngestSummary:
     db_articles: int = 0  # articles and events in the database at the end
     db_events: int = 0
     error: str | None = None  # why the run stopped early (a write failed), if it did
+    # Dask runs only (distributed.py):
+    shards: str | None = None  # the shards folder
+    partitions: int = 0  # input partitions
+    partitions_reused: int = 0  # found complete in the shards folder and not run again
+    missing: list[dict[str, Any]] = field(default_factory=list)  # partitions that failed: index, files, reason
+    timings: dict[str, float] = field(default_factory=dict)  # startup_s, parallel_s, load_s
 
     @property
     def rate(self) -> float:
@@ -73,7 +84,8 @@ class IngestSummary:
             "skipped": self.skipped, "batches": self.batches, "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.rate, 2), "failure_reasons": dict(self.failure_reasons),
             "db_articles": self.db_articles, "db_events": self.db_events, "error": self.error,
-        }
+        } | ({"shards": self.shards, "partitions": self.partitions, "partitions_reused": self.partitions_reused,
+              "missing": self.missing, "timings": self.timings} if self.shards else {})
 
 
 Progress = Callable[[IngestSummary], None]
@@ -93,6 +105,10 @@ def ingest(paths: Iterable[str], options: IngestOptions | None = None,
     """Ingest every input named by `paths` into the store; see the module docstring."""
     options = options or IngestOptions()
     paths = list(paths)
+    if options.dask:
+        from eventwire.distributed import ingest_dask
+
+        return ingest_dask(paths, options, progress)
     summary = IngestSummary(db=options.db)
     started = time.monotonic()
     notify = progress or (lambda s: None)
@@ -155,9 +171,40 @@ def _analysed(items: Iterator[Result | Failure | Skip], workers: int) -> Iterato
     """
     for item in items:
         if isinstance(item, Result):
-            yield from analyze_and_resolve(chain([item], items), n_process=workers, events=True)
+            yield from analysed_in_zones(chain([item], items), workers)
             return
         yield item
+
+
+def analysed_in_zones(items: Iterator[Result | Failure | Skip], workers: int = 1,
+                      zone: int | None = None) -> Iterator[Result | Failure | Skip]:
+    """`analyze_and_resolve` (with events) over runs of `zone` articles, each in a spaCy memory zone.
+
+    A long-running pipeline keeps every new word it meets in its vocabulary and never gives the
+    memory of its Docs back to the system; inside `nlp.memory_zone()` both are freed when the zone
+    ends, so memory stays flat whatever the corpus size (docs/benchmarks.md has the figures). The
+    records leave a zone as plain data: nothing of a Doc outlives it. With several spaCy
+    processes, each run of articles starts them anew, which bounds their memory too.
+    """
+    from eventwire.nlp import load
+
+    nlp = load()
+    size = zone or ZONE
+    more = [True]
+
+    def run_of(limit: int) -> Iterator[Result | Failure | Skip]:
+        n = 0
+        for item in items:
+            yield item
+            if isinstance(item, Result):
+                n += 1
+                if n >= limit:
+                    return
+        more[0] = False
+
+    while more[0]:
+        with nlp.memory_zone():
+            yield from analyze_and_resolve(run_of(size), n_process=workers, events=True)
 
 
 def _count(summary: IngestSummary, written: Written) -> None:

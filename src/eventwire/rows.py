@@ -134,14 +134,38 @@ def event_key(event: Event, story_id: str) -> tuple[str, ...]:
     (near-duplicate cluster): "Russia criticised" on an unknown day in two unrelated stories is no
     evidence of one happening.
     """
-    place = event.place or {}
+    return _key(event.date, event.source, event.target, event.code, event.place, event.negated, event.hypothetical,
+                story_id)
+
+
+def _key(date_value: str | None, source: dict[str, Any] | None, target: dict[str, Any] | None, code: str,
+         place: dict[str, Any] | None, negated: bool, hypothetical: bool, story_id: str) -> tuple[str, ...]:
+    place = place or {}
     where = place.get("geonameid") or place.get("country") or (place.get("name") or "").casefold()
-    return (event.date or f"undated:{story_id}", _actor_key(event.source), _actor_key(event.target), event.code,
-            str(where or ""), "negated" if event.negated else "", "hypothetical" if event.hypothetical else "")
+    return (date_value or f"undated:{story_id}", _actor_key(source), _actor_key(target), code,
+            str(where or ""), "negated" if negated else "", "hypothetical" if hypothetical else "")
 
 
 def event_id(event: Event, story_id: str) -> str:
-    return hashlib.sha1("|".join(event_key(event, story_id)).encode("utf-8")).hexdigest()[:16]
+    return _hash(event_key(event, story_id))
+
+
+def mention_event_id(row: Row, story_id: str) -> str:
+    """The `event_id` of a mentions row for `story_id`, as `event_id` gives it for the row's event.
+
+    Rows built before their article's story was known (Parquet shards) are keyed on the article's
+    own id; an undated mention's event changes when the article joins another story.
+    """
+    def nested(prefix: str) -> dict[str, Any] | None:
+        values = {key[len(prefix):]: value for key, value in row.items() if key.startswith(prefix)}
+        return values if any(value is not None for value in values.values()) else None
+
+    return _hash(_key(row.get("date"), nested("source_"), nested("target_"), row["code"], nested("place_"),
+                      bool(row.get("negated")), bool(row.get("hypothetical")), story_id))
+
+
+def _hash(key: tuple[str, ...]) -> str:
+    return hashlib.sha1("|".join(key).encode("utf-8")).hexdigest()[:16]
 
 
 def _actor_key(actor: dict[str, Any] | None) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from eventwire import dedup, rows
 from eventwire.errors import EventwireError
@@ -258,6 +259,108 @@ class Store:
         self._next_seq = next_seq
         return out
 
+    def write_shard(self, tables: dict[str, pa.Table]) -> Written:
+        """Store one partition's rows as Parquet shards hold them (see distributed.py), like `write`.
+
+        `tables` maps table names to the partition's rows: `articles` with `seq` = position in the
+        partition, `story_id` = the article's own id, and mentions keyed on that id. Articles are
+        taken in position order: one already stored (or earlier in the shard) adds only its copy
+        rows; a new one gets the next `seq` and its story from the near-duplicate index, and its
+        undated mentions the event of that story. One transaction, as `write`.
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        index = self._story_index()
+        out = Written()
+        assigned: list[str] = []
+        next_seq = self._next_seq
+        con = self.con
+        empty = {t: pa.Table.from_pylist([], schema=self.arrow_schema(t)) for t in TABLES}
+        tables = {t: tables.get(t) or empty[t] for t in TABLES}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            articles = tables["articles"].sort_by("seq")
+            ids = articles.column("id").to_pylist()
+            signatures = dict(zip(tables["signatures"].column("article_id").to_pylist(),
+                                  tables["signatures"].column("signature").to_pylist(), strict=True))
+            stored = self._existing("articles", "id", ids)
+            fresh: dict[str, tuple[int, str]] = {}  # id -> (seq, story_id)
+            for aid in ids:
+                if aid in stored or aid in fresh:
+                    continue
+                story_id = index.assign(aid, dedup.from_bytes(signatures[aid]), next_seq)
+                assigned.append(aid)
+                fresh[aid] = (next_seq, story_id)
+                next_seq += 1
+            out.articles = len(fresh)
+
+            def only_fresh(table: str, column: str = "article_id") -> pa.Table:
+                data = tables[table]
+                return data.filter(pc.is_in(data.column(column), pa.array(list(fresh), pa.string())))
+
+            keep = articles.filter(pc.is_in(articles.column("id"), pa.array(list(fresh), pa.string())))
+            keep = _dedupe_first(keep, "id")
+            new_ids = keep.column("id").to_pylist()
+            keep = keep.set_column(keep.schema.get_field_index("seq"), "seq",
+                                   pa.array([fresh[a][0] for a in new_ids], pa.int64()))
+            keep = keep.set_column(keep.schema.get_field_index("story_id"), "story_id",
+                                   pa.array([fresh[a][1] for a in new_ids], pa.string()))
+            self._insert_table("articles", keep)
+            self._insert_table("signatures", _dedupe_first(only_fresh("signatures"), "article_id"))
+            for table in ("segments", "actors", "places", "times", "quotes"):
+                self._insert_table(table, only_fresh(table))
+
+            mentions = only_fresh("mentions")
+            if mentions.num_rows:
+                moved = {aid for aid, (_, story) in fresh.items() if story != aid}
+                if moved:  # undated mentions of articles that joined another story: their event is that story's
+                    rows_ = mentions.to_pylist()
+                    event_ids = [rows.mention_event_id(r, fresh[r["article_id"]][1])
+                                 if r["article_id"] in moved and r["date"] is None else r["event_id"] for r in rows_]
+                    mentions = mentions.set_column(mentions.schema.get_field_index("event_id"), "event_id",
+                                                   pa.array(event_ids, pa.string()))
+                self._insert_table("mentions", mentions)
+            out.mentions = mentions.num_rows
+            affected = set(mentions.column("event_id").to_pylist())
+
+            # Copies: each (article, source) pair not stored yet, of an article stored before or now.
+            copies = tables["copies"]
+            wanted: dict[tuple[str, str], int] = {}
+            for i, (aid, source) in enumerate(zip(copies.column("article_id").to_pylist(),
+                                                  copies.column("source").to_pylist(), strict=True)):
+                wanted.setdefault((aid, source), i)
+            known = self._existing("articles", "id", [aid for aid, _ in wanted]) | set(fresh)
+            have = self._existing_copies(list(wanted))
+            take = [i for pair, i in wanted.items() if pair not in have and pair[0] in known]
+            added = copies.take(pa.array(sorted(take), pa.int64()))
+            self._insert_table("copies", added)
+            out.copies = max(0, added.num_rows - len(fresh))  # an article's own first copy is not a reprint
+            affected |= self._event_ids_of(list(set(added.column("article_id").to_pylist()) - set(fresh)))
+
+            before = self.count("failures")
+            self._insert_table("failures", tables["failures"], ignore=True)
+            out.failures = self.count("failures") - before
+            out.events = self._aggregate(sorted(affected))
+            con.execute("COMMIT")
+        except BaseException as exc:
+            _rollback(con)
+            index.forget(assigned)
+            if isinstance(exc, (duckdb.Error, OSError, pa.ArrowException)):
+                raise StoreError(f"cannot write to {self.path}: {_reason(exc)}") from exc
+            raise
+        self._next_seq = next_seq
+        return out
+
+    def _insert_table(self, table: str, data: pa.Table, *, ignore: bool = False) -> None:
+        if not data.num_rows:
+            return
+        self.con.register("_eventwire_rows", data)
+        try:
+            self.con.execute(f"INSERT {'OR IGNORE ' if ignore else ''}INTO {table} BY NAME "
+                             f"SELECT * FROM _eventwire_rows")
+        finally:
+            self.con.unregister("_eventwire_rows")
+
     def _aggregate(self, event_ids: Sequence[str]) -> int:
         """Recompute the events rows of `event_ids` from their mentions (an event left with none goes)."""
         if not event_ids:
@@ -408,6 +511,17 @@ def _first_line(exc: BaseException | str) -> str:
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     with contextlib.suppress(duckdb.Error):  # gone already if a failed COMMIT rolled back itself
         con.execute("ROLLBACK")
+
+
+def _dedupe_first(table: pa.Table, column: str) -> pa.Table:
+    """The rows of `table` whose `column` value was not seen in an earlier row."""
+    seen: set[str] = set()
+    keep = []
+    for i, value in enumerate(table.column(column).to_pylist()):
+        if value not in seen:
+            seen.add(value)
+            keep.append(i)
+    return table if len(keep) == table.num_rows else table.take(pa.array(keep, pa.int64()))
 
 
 def _now() -> datetime:

@@ -10,16 +10,23 @@ Values follow TIMEX3: `2021-01-20` (day), `2021-W05` (week), `2021-01` (month), 
 (season), `2019-Q1` (quarter), `2019` (year), `199` (decade), `19` (century), `P3Y` (duration),
 `PRESENT_REF` / `PAST_REF` / `FUTURE_REF` (granularity "ref"). A clock time or part of day is
 added to a day value (`2021-02-04T17:00`, `2021-02-04TMO`) and keeps granularity "day".
-Explicit full dates are read by dateparser; expressions that need an anchor get value None when
-there is none. Nothing here raises on odd input: an impossible date ("Feb 30") gets value None.
+Explicit full dates are read by a pattern (dateparser only for other spellings); expressions
+that need an anchor get value None when there is none. Some expressions refer to a time the story
+named before rather than to the anchor: "that year", "later that day", "the following day" and a
+bare clock time take the latest earlier expression of that unit. Nothing here raises on odd
+input: an impossible date ("Feb 30") gets value None.
+
+Cost: each pattern scans only windows around the words that hold one of its cues, and results
+of `normalize` and `parse_full_date` are cached, so finding times costs a few per cent of parsing.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from eventwire.model import TimeRef
@@ -47,7 +54,7 @@ NUMBERS: dict[str, int] = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "hundred": 100, "a hundred": 100, "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2,
-    "couple of": 2, "half a": 0.5, "a half": 0.5,
+    "couple of": 2, "half a": 0.5, "half an": 0.5, "a half": 0.5,
 }
 # Quantities that say "some number of": the value's count becomes X (PXY).
 VAGUE_NUMBERS = ("a few", "few", "several", "some", "many", "a number of", "dozens of", "hundreds of", "numerous")
@@ -76,14 +83,27 @@ REFS: dict[str, str] = {
     "at present": "PRESENT_REF", "the present": "PRESENT_REF", "present": "PRESENT_REF",
     "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "presently": "PRESENT_REF",
     "at the moment": "PRESENT_REF", "for now": "PRESENT_REF", "until now": "PRESENT_REF",
+    "current": "PRESENT_REF", "then current": "PAST_REF", "most recent": "PAST_REF",
     "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "in the past": "PAST_REF",
     "previously": "PAST_REF", "formerly": "PAST_REF", "once": "PAST_REF", "recent": "PAST_REF",
     "soon": "FUTURE_REF", "the future": "FUTURE_REF", "in the future": "FUTURE_REF", "future": "FUTURE_REF",
-    "the near future": "FUTURE_REF", "shortly": "FUTURE_REF", "the coming": "FUTURE_REF",
+    "the near future": "FUTURE_REF", "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
+    "the long term": "FUTURE_REF", "shortly": "FUTURE_REF", "the coming": "FUTURE_REF",
 }
 SETS: dict[str, str] = {
     "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P1Q",
     "annually": "P1Y", "yearly": "P1Y", "annual": "P1Y", "biannual": "P6M", "biennial": "P2Y",
+}
+
+# Holidays: (month, day) for fixed dates, (month, weekday, n) for "the n-th weekday of the month"
+# (n = -1: the last one). Election Day is the Tuesday after the first Monday of November, which
+# is the Tuesday between the 2nd and the 8th. Movable feasts (Easter) are not read.
+HOLIDAYS: dict[str, tuple[int, ...]] = {
+    "new year's day": (1, 1), "new year's eve": (12, 31), "valentine's day": (2, 14),
+    "independence day": (7, 4), "halloween": (10, 31), "veterans day": (11, 11), "christmas": (12, 25),
+    "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+    "thanksgiving": (11, 3, 4), "thanksgiving day": (11, 3, 4), "labor day": (9, 0, 1), "memorial day": (5, 0, -1),
+    "election day": (11, 1, 0),
 }
 
 # Frequency words found on their own; the adjectives ("annual report", "quarterly dividend") are
@@ -102,7 +122,8 @@ _DAYNUM = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[0-9]\d\d|20\d\d)"
 _NUMWORD = "|".join(sorted((re.escape(k) for k in NUMBERS), key=len, reverse=True))
 _VAGUE = "|".join(re.escape(v) for v in VAGUE_NUMBERS)
-_NUM = rf"(?:\d[\d,]*(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+|{_NUMWORD}|{_VAGUE})"
+_NUM = (rf"(?:\d[\d,]*(?:\.\d+)?(?:\s+1/2)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-\w+"
+        rf"|{_NUMWORD}|{_VAGUE})")
 _UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|months?|quarters?|years?|decades?|centur(?:y|ies))"
 _MOD = (r"(?:(?:the\s+)?(?:very\s+)?(?:early|earlier|late|later|mid|middle|end|beginning|start|first\s+half"
         r"|second\s+half)(?:\s+of)?[\s-]*)")
@@ -111,66 +132,101 @@ _CLOCK = (r"(?:\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock|in\s+the\s
           r"(?:\s+[A-Z]{1,2}[SD]?T\b)?"
           r"|\d{1,2}:\d\d\b|noon|midnight|midday)")
 _PART = r"(?:morning|afternoon|evening|night|overnight)"
+# Cues: words one of which (lowercased) every match of a pattern holds.
+_MONTH_CUES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WEEKDAY_CUES = tuple(WEEKDAYS)
+_UNIT_CUES = ("second", "minute", "hour", "day", "night", "week", "month", "quarter", "year", "decade", "centur")
+_PLURAL_UNIT_CUES = ("years", "decades", "months", "weeks", "days", "hours", "minutes")
+_CLOCK_CUES = (":", "a.m.", "p.m.", "am", "pm", "o'clock", "morning", "afternoon", "evening", "noon", "midnight",
+               "midday")
+_REF_CUES = ("now", "current", "recent", "late", "present", "soon", "future", "term", "days", "past")
 
-PATTERNS: list[tuple[str, str, int]] = [
-    # (rule name, pattern, flags): IGNORECASE only where capitals carry no meaning.
-    ("explicit-date", rf"(?:{_WEEKDAY},?\s+)?{_MONTH_NAME}\s+{_DAYNUM},?\s+{_YEAR}\b", 0),
-    ("explicit-date", rf"(?:{_WEEKDAY},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH_NAME},?\s+{_YEAR}\b", 0),
-    ("numeric-date", r"\b(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d\d){1,2})\b", 0),
-    ("month-day", rf"(?:{_WEEKDAY},?\s+)?{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)", 0),
-    ("month-day", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b", 0),
-    ("month-year", rf"(?:{_MOD})?{_MONTH_NAME},?\s+(?:of\s+)?(?:{_YEAR}\b|(?i:this|last|next)\s+year\b)", 0),
-    ("month", rf"(?:(?i:{_MOD}|{_REL}\s+))?{_SAFE_MONTH}(?!\w)", 0),
+_HOLIDAY_NAMES = [re.escape(h.title()).replace("'S", "'s").replace(r"\ ", r"\s+") for h in
+                  sorted(HOLIDAYS, key=len, reverse=True)]
+
+PATTERNS: list[tuple[str, str, int, tuple[str, ...]]] = [
+    # (rule name, pattern, flags, cues): IGNORECASE only where capitals carry no meaning. Every match
+    # holds one of the cues (lowercased); a text with none of them is not scanned with the pattern.
+    ("explicit-date", rf"(?:{_WEEKDAY},?\s+)?{_MONTH_NAME}\s+{_DAYNUM},?\s+{_YEAR}\b", 0, _MONTH_CUES),
+    ("explicit-date", rf"(?:{_WEEKDAY},?\s+)?{_DAYNUM}\s+(?:of\s+)?{_MONTH_NAME},?\s+{_YEAR}\b", 0, _MONTH_CUES),
+    ("numeric-date", r"\b(?:\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/(?:\d\d){1,2})\b", 0, ("-", "/")),
+    ("month-day", rf"(?:{_WEEKDAY},?\s+)?{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)",
+     0, _MONTH_CUES),
+    ("month-day", rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}\b", 0, _MONTH_CUES),
+    ("month-year", rf"(?:{_MOD})?{_MONTH_NAME},?\s+(?:of\s+)?(?:{_YEAR}\b|(?i:this|last|next)\s+year\b)",
+     0, _MONTH_CUES),
+    ("month", rf"(?:(?i:{_MOD}|{_REL}\s+))?{_SAFE_MONTH}(?!\w)", 0, _MONTH_CUES),
     ("month", r"\b(?:in|In|since|until|by|last|next|this|early|late|mid|of|from|to|through|during)[\s-]"
-              r"(?P<t>(?:May|March))\b", 0),
-    ("weekday", rf"(?:(?i:{_REL}|early|late)\s+)?{_WEEKDAY}s?(?:,?\s+(?i:{_PART}))?\b", 0),
-    ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:1\d|20)?\d0'?s\b", re.I),
-    ("decade", r"(?:\bthe\s+)?(?:(?:early|mid|late)[\s-]*)?'\d0s\b", re.I),
-    ("decade", rf"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:{'|'.join(DECADE_WORDS)})\b", re.I),
-    ("century", rf"\b(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS)})[\s-]+century\b", re.I),
+              r"(?P<t>(?:May|March))\b", 0, ("may", "march")),
+    ("weekday", rf"(?:(?i:{_REL}|early|late)\s+)?{_WEEKDAY}s?(?:,?\s+(?i:{_PART}))?\b", 0, _WEEKDAY_CUES),
+    ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:1\d|20)?\d0'?s\b", re.I, ("0s", "0's")),
+    ("decade", r"(?:\bthe\s+)?(?:(?:early|mid|late)[\s-]*)?'\d0s\b", re.I, ("0s",)),
+    ("decade", rf"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:{'|'.join(DECADE_WORDS)})\b", re.I, ("ties",)),
+    ("century", rf"\b(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)|{'|'.join(ORDINALS)})[\s-]+century\b", re.I, ("century",)),
     ("quarter", r"\b(?:the\s+)?(?:(?:first|second|third|fourth|final|last|latest|current|previous|past|next|same"
                 r"|1st|2nd|3rd|4th|year-ago|year-earlier|recent|just-ended|fiscal)[\s-]+)+quarters?"
                 rf"(?:\s+of\s+(?:fiscal\s+)?(?:{_YEAR}|this\s+year|last\s+year|next\s+year))?(?:\s+{_YEAR})?\b",
-     re.I),
-    ("quarter", rf"\bQ[1-4](?:\s+{_YEAR})?\b", 0),
+     re.I, ("quarter",)),
+    ("quarter", rf"\bQ[1-4](?:\s+{_YEAR})?\b", 0, ("q1", "q2", "q3", "q4")),
     ("quarter-ref", rf"\b(?:the\s+)?(?:(?:latest|just-ended|most\s+recent|same|comparable|year-ago|year-earlier"
-                    rf"|{_YEAR})\s+)?(?:quarter|period)\b", re.I),
-    ("half", rf"\b(?:the\s+)?(?:first|second)\s+half(?:\s+of\s+(?:{_YEAR}|this\s+year|last\s+year|next\s+year))?",
-     re.I),
-    ("season", rf"\b(?:{_MOD}|{_REL}\s+|the\s+)*(?:spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_YEAR})?\b", re.I),
-    ("season", rf"\b(?:{_MOD}|{_REL}\s+|the\s+)+fall(?:\s+(?:of\s+)?{_YEAR})?\b", re.I),
-    ("season", rf"\bfall\s+(?:of\s+)?{_YEAR}\b", re.I),
-    ("year", rf"\b{_MOD}?(?:fiscal|calendar|the\s+year|model\s+year)\s+(?:{_YEAR}|'\d\d)\b", re.I),
+                    rf"|{_YEAR})\s+)?(?:quarter|period)\b", re.I, ("quarter", "period")),
+    ("half", rf"\b(?:the\s+)?(?:first|second|last)\s+half(?:\s+of\s+(?:{_YEAR}|this\s+year|last\s+year|next\s+year))?",
+     re.I, ("half",)),
+    ("season", rf"\b(?:{_MOD}|{_REL}\s+|the\s+)*(?:spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_YEAR})?\b",
+     re.I, ("spring", "summer", "autumn", "winter")),
+    ("season", rf"\b(?:{_MOD}|{_REL}\s+|the\s+)+fall(?:\s+(?:of\s+)?{_YEAR})?\b", re.I, ("fall",)),
+    ("season", rf"\bfall\s+(?:of\s+)?{_YEAR}\b", re.I, ("fall",)),
+    ("year", rf"\b{_MOD}?(?:fiscal|calendar|the\s+year|model\s+year)\s+(?:{_YEAR}|'\d\d)\b",
+     re.I, ("fiscal", "calendar", "year")),
     ("year", r"\b(?:(?:nineteen|twenty)\s+(?:hundred\s+(?:and\s+)?)?(?:(?:twenty|thirty|forty|fifty|sixty|seventy"
              r"|eighty|ninety)(?:-\w+)?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
-             r"|nineteen)|(?:the\s+year\s+)?two\s+thousand(?:\s+and\s+\w+)?)\b", re.I),
+             r"|nineteen)|(?:the\s+year\s+)?two\s+thousand(?:\s+and\s+\w+)?)\b",
+     re.I, ("nineteen", "twenty", "thousand")),
     ("year", r"\b(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year|(?:current\s+|full\s+)?fiscal\s+year"
-             r"|full\s+year)\b", re.I),
+             r"|full\s+year)\b", re.I, ("year",)),
     ("year", r"\b(?:in|In|since|Since|until|by|of|from|to|through|during|before|after|By|Until|early|late)\s"
-             rf"(?P<t>{_YEAR})\b(?![\d,.]\d)", 0),
-    ("year", rf"\b(?i:mid|early|late|end\s+of|the\s+end\s+of|the\s+start\s+of)[\s-]+{_YEAR}\b", 0),
-    ("relative", rf"\b{_MOD}?{_REL}\s+(?:week|weekend|month|year|quarter|decade|century)\b", re.I),
-    ("relative", rf"\b(?:{_NUM})[\s-]+{_UNIT}\s+(?:ago|earlier|from\s+now|hence)\b", re.I),
-    ("relative", r"\b(?:years|decades|months|weeks|days)\s+(?:ago|earlier)\b", re.I),
-    ("relative", rf"\b(?:in|within)\s+(?:the\s+)?(?:next\s+)?(?:{_NUM})\s+{_UNIT}\b", re.I),
-    ("relative", r"\b(?:the\s+)?(?:same|previous|following|next|prior)\s+(?:day|week|month|year)\b", re.I),
-    ("relative", r"\b(?:the\s+)?(?:day|week|month|year)\s+(?:before|after)(?:\s+yesterday|\s+tomorrow)?\b", re.I),
+             rf"(?P<t>{_YEAR})\b(?![\d,.]\d)", 0, ("1", "2")),
+    ("year", rf"\b(?i:mid|early|late|end\s+of|the\s+end\s+of|the\s+start\s+of)[\s-]+{_YEAR}\b",
+     0, ("mid", "early", "late", "end", "start")),
+    ("relative", rf"\b{_MOD}?{_REL}\s+(?:week|weekend|month|year|quarter|decade|century)\b", re.I, _UNIT_CUES),
+    ("relative", rf"\b(?:{_NUM})[\s-]+{_UNIT}\s+(?:ago|earlier|from\s+now|hence)\b",
+     re.I, ("ago", "earlier", "now", "hence")),
+    ("relative", r"\b(?:years|decades|months|weeks|days)\s+(?:ago|earlier)\b", re.I, ("ago", "earlier")),
+    ("relative", rf"\b(?:in|within)\s+(?:the\s+)?(?:next\s+)?(?:{_NUM})\s+{_UNIT}\b", re.I, _UNIT_CUES),
+    ("relative", r"\b(?:the\s+)?(?:same|previous|following|next|prior)\s+(?:day|week|month|year)\b",
+     re.I, ("same", "previous", "following", "next", "prior")),
+    ("relative", r"\bthe\s+(?:day|week|month|year)\s+(?:before|after)(?:\s+yesterday|\s+tomorrow)?\b",
+     re.I, ("before", "after")),
     ("deictic", rf"\b(?:{_MOD})?(?:today|tonight|yesterday|tomorrow|this\s+{_PART}|last\s+night)"
-                rf"(?:\s+{_PART})?\b", re.I),
-    ("weekend", r"\b(?:the|this|last|next|past)\s+weekend\b", re.I),
+                rf"(?:\s+{_PART})?\b", re.I, ("today", "tonight", "yesterday", "tomorrow", "this", "night")),
+    ("weekend", r"\b(?:the|this|last|next|past)\s+weekend\b", re.I, ("weekend",)),
     ("duration", rf"\b(?:(?:the\s+)?(?:past|last|next|coming|first|final|previous|following|recent)\s+)?"
                  r"(?:(?:more\s+than|less\s+than|about|nearly|almost|at\s+least|over|up\s+to|roughly|some"
                  r"|around|only|just)\s+)?"
-                 rf"(?:{_NUM})[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?:[\s-]+old|[\s-]+long)?\b", re.I),
+                 rf"(?:{_NUM})[\s-]+(?:and[\s-]+a[\s-]+half[\s-]+)?{_UNIT}(?:[\s-]+old|[\s-]+long)?\b",
+     re.I, _UNIT_CUES),
     ("vague-duration", r"\b(?:(?:the\s+)?(?:past|last|next|coming|recent)\s+(?:few\s+|several\s+)?)?"
-                       r"(?:years|decades|months|weeks|days|hours|minutes)\b", re.I),
-    ("clock", rf"\b{_CLOCK}(?:\s+(?:on\s+)?{_WEEKDAY})?", 0),
+                       r"(?:years|decades|months|weeks|days|hours|minutes)\b", re.I, _PLURAL_UNIT_CUES),
+    ("clock", rf"\b{_CLOCK}(?:\s+(?:on\s+)?{_WEEKDAY})?", 0, _CLOCK_CUES),
+    # "current" and "recent" as adjectives ("the current weakness", "a recent filing"), not the
+    # "current account" of economics
+    ("ref", r"\b(?:(?:then|most)\s+)?(?:current(?!\s+accounts?\b)|recent)\b(?!-)", re.I, ("current", "recent")),
+    ("holiday", rf"\b(?:(?i:last|next|this|the|on)\s+)?(?:{'|'.join(_HOLIDAY_NAMES)})\b", 0,
+     ("new", "valentine", "independence", "halloween", "veterans", "christmas", "boxing", "thanksgiving", "labor",
+      "memorial", "election")),
+    # "the year ended Sept. 30" is a year's length (P1Y) ending on that date
+    ("period-ended", r"\bthe\s+(?:fiscal\s+)?year(?=\s+(?:ended|ending)\b)", re.I, ("year",)),
+    # anaphora: "that year", "later that day", "the same month" refer to a time the story named
+    ("anaphoric", r"\b(?:(?:early|earlier|late|later)\s+(?:in\s+)?)?(?:that|the\s+same|that\s+same)\s+"
+                  r"(?:day|week|month|year|quarter)\b", re.I, ("that", "same")),
     # "as soon as" is a conjunction, and "now-dormant" an adjective: neither refers to a time
     ("ref", r"\b(?:now|currently|recently|lately|nowadays|presently|(?<!as\s)soon(?!\s+as\b)|at\s+present"
-            r"|the\s+(?:near\s+)?future|these\s+days|the\s+past)\b(?!-)", re.I),
-    ("set", rf"\b(?:{'|'.join(SET_ADVERBS)})\b|\b(?:each|every|per)\s+(?:day|week|month|year|quarter)\b", re.I),
+            r"|the\s+(?:near\s+)?future|the\s+(?:near|short|long)\s+term|these\s+days|the\s+past)\b(?!-)",
+     re.I, _REF_CUES),
+    ("set", rf"\b(?:{'|'.join(SET_ADVERBS)})\b|\b(?:each|every|per)\s+(?:day|week|month|year|quarter)\b",
+     re.I, (*SET_ADVERBS, "each", "every", "per")),
 ]
-_COMPILED = [(name, re.compile(pattern, flags)) for name, pattern, flags in PATTERNS]
+_COMPILED = [(name, re.compile(pattern, flags), cues) for name, pattern, flags, cues in PATTERNS]
 # spaCy DATE entities that carry no time word at all ("44", "the age of") are not kept.
 _TIME_WORD = re.compile(
     rf"\d|{_MONTH_NAME}|{_WEEKDAY}|\b(?:{'|'.join(UNITS)}|days|weeks|months|years|decades|centuries|today|tonight"
@@ -181,6 +237,9 @@ _TIME_WORD = re.compile(
 # Not times though they look like some: ages, fractions ("three-quarters"), frequency adjectives.
 _NOT_TIME = re.compile(r"\b(?:years?|months?|weeks?|days?)[\s-]+old\b|\b(?:one|two|three)-quarters\b"
                        r"|^(?:annual|quarterly|biannual|biennial|semiannual|nightly)$", re.I)
+
+# "a second attempt": the ordinal, not a second of time ("a second later" is one)
+_ORDINAL_SECOND = re.compile(r"(?i:a|one)\s+second\s+(?!(?:later|earlier|ago|or|and|before|after)\b)[a-z]")
 
 # --- normalisation --------------------------------------------------------------------------------
 
@@ -194,9 +253,14 @@ class Norm:
 def normalize(text: str, anchor: date | None, tense: str | None = None) -> Norm:
     """TIMEX3 value of one temporal expression against `anchor`; `tense` is past, future or None.
 
-    Never raises: an expression it cannot read, or an impossible date, gets value None.
+    Never raises: an expression it cannot read, or an impossible date, gets value None. Results
+    are cached: the same words read against the same day and tense recur across a corpus.
     """
-    s = _clean(text)
+    return _normalize(_clean(text), anchor, tense)
+
+
+@lru_cache(maxsize=65_536)
+def _normalize(s: str, anchor: date | None, tense: str | None) -> Norm:
     try:
         for rule in _RULES:
             norm = rule(s, anchor, tense)
@@ -210,14 +274,15 @@ def normalize(text: str, anchor: date | None, tense: str | None = None) -> Norm:
 def _clean(text: str) -> str:
     s = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     s = re.sub(r"\s+", " ", s).strip(" ,.;:")
-    return s
+    return re.sub(r"(?<=[a-z])'s?$", "", s)  # a possessive reads as its noun: "the latest quarter's"
 
 
 def _num(word: str) -> float | None:
     """A count in digits or words; None when vague ("several")."""
     word = word.strip().replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", word):
-        return float(word)
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(\s+1/2)?", word)
+    if m:
+        return float(m.group(1)) + (0.5 if m.group(2) else 0)
     if word in NUMBERS:
         return NUMBERS[word]
     tens, _, unit = word.partition("-")
@@ -240,9 +305,16 @@ def _duration(n: float | None, unit: str) -> str:
         return f"{prefix}X{letter}"
     smaller = {"year": ("month", 12), "month": ("day", 30), "week": ("day", 7), "day": ("hour", 24),
                "hour": ("minute", 60), "minute": ("second", 60), "decade": ("year", 10), "century": ("year", 100)}
-    if n != int(n) and unit in smaller:  # "a year and a half", "half a day": in a smaller unit
+    if n != int(n) and mult > 1:  # "a decade and a half": P15Y
+        return f"{prefix}{round(n * mult)}{letter}"
+    if n != int(n) and unit in smaller:
         sub, factor = smaller[unit]
-        return _duration(round(n * factor), sub)
+        if n < 1:  # "half a day": in the smaller unit, PT12H
+            return _duration(round(n * factor), sub)
+        # "two and a half years": whole units and the rest in the smaller one, P2Y6M, PT5H30M, P1DT12H
+        rest = _duration(round((n - int(n)) * factor), sub)
+        rest = rest[2:] if prefix == "PT" else rest[1:]  # PT30S -> 30S after PT1M; PT12H -> T12H after P1D
+        return f"{prefix}{int(n)}{letter}{rest}"
     return f"{prefix}{int(n) * mult}{letter}"
 
 
@@ -349,6 +421,42 @@ def _rule_weekday(s: str, anchor: date | None, tense: str | None) -> Norm | None
     else:
         d = anchor - timedelta(days=back)
     return _with_clock(s, d.isoformat(), "weekday")
+
+
+def _rule_holiday(s: str, anchor: date | None, tense: str | None) -> Norm | None:
+    m = re.fullmatch(r"(?:(last|next|this|the|on)\s+)?(.+?)", s)
+    key = m.group(2) if m else s
+    if key not in HOLIDAYS:
+        return None
+    if anchor is None:
+        return Norm(None, "day", "holiday")
+    rel = m.group(1) if m else None
+    def made(year: int) -> date:
+        return _holiday(key, year)
+
+    if rel == "last":
+        d = max((c for y in (anchor.year - 1, anchor.year) if (c := made(y)) < anchor), default=None)
+    elif rel == "next":
+        d = min((c for y in (anchor.year, anchor.year + 1) if (c := made(y)) > anchor), default=None)
+    elif rel == "this":
+        d = made(anchor.year)
+    else:
+        d = _nearest(made, anchor, tense if tense in ("past", "future", "ended") else None)
+    return Norm(d.isoformat(), "day", "holiday") if d else Norm(None, "day", "holiday")
+
+
+def _holiday(name: str, year: int) -> date:
+    """The day of a holiday in a year (see HOLIDAYS)."""
+    rule = HOLIDAYS[name]
+    if len(rule) == 2:
+        return date(year, *rule)
+    month, weekday, n = rule
+    if n == -1:  # the last such weekday of the month
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    start = date(year, month, 2 if n == 0 else 1)  # Election Day: the first Tuesday from the 2nd
+    first = start + timedelta(days=(weekday - start.weekday()) % 7)
+    return first + timedelta(weeks=max(n, 1) - 1)
 
 
 def _rule_deictic(s: str, anchor: date | None, tense: str | None) -> Norm | None:
@@ -468,7 +576,7 @@ def _rule_quarter(s: str, anchor: date | None, tense: str | None) -> Norm | None
         shift = {"current": 0, "this": 0, "next": 1, "coming": 1, "year-ago": -5, "year-earlier": -5,
                  "same": -5}.get(m.group(1), -1)
         return Norm(_quarter(anchor, shift), "quarter", "relative")
-    m = re.search(r"\b(first|second)\s+half\b", s)
+    m = re.search(r"\b(first|second|last)\s+half\b", s)
     if m:
         year = _year_in(s, anchor)
         if year is None:
@@ -535,7 +643,7 @@ def _rule_month(s: str, anchor: date | None, tense: str | None) -> Norm | None:
     elif rel == "this":
         year = anchor.year
     else:
-        found = _nearest(lambda y: date(y, month, 15), anchor, tense if tense in ("past", "future") else "past",
+        found = _nearest(lambda y: date(y, month, 15), anchor, tense if tense in ("future", "ended") else "past",
                          strict=False)
         year = found.year if found else anchor.year
     return Norm(f"{year:04d}-{month:02d}", "month", "month")
@@ -623,7 +731,7 @@ def _rule_duration(s: str, anchor: date | None, tense: str | None) -> Norm | Non
     m = re.search(rf"\b({_NUM})[\s-]+(and[\s-]+a[\s-]+half[\s-]+)?({_UNIT})\b", s)
     if m:
         n = _num(m.group(1))
-        if n is not None and (m.group(2) or re.search(rf"{m.group(3)}\s+and\s+a\s+half\b|\b1/2\s+{m.group(3)}", s)):
+        if n is not None and (m.group(2) or re.search(rf"{m.group(3)}\s+and\s+a\s+half\b", s)):
             n += 0.5
         if n is not None and n > 1e9:
             return Norm(None, "duration", "duration")
@@ -668,7 +776,7 @@ def _rule_year(s: str, anchor: date | None, tense: str | None) -> Norm | None:
 
 
 _RULES = [
-    _rule_ref, _rule_set, _rule_explicit, _rule_month_year, _rule_month_day, _rule_decade, _rule_century,
+    _rule_ref, _rule_set, _rule_holiday, _rule_explicit, _rule_month_year, _rule_month_day, _rule_decade, _rule_century,
     _rule_quarter, _rule_ago, _rule_weekend, _rule_relative, _rule_weekday, _rule_deictic, _rule_season, _rule_month,
     _rule_year, _rule_clock, _rule_duration,
 ]
@@ -691,6 +799,10 @@ def _nearest(make, anchor: date, tense: str | None, strict: bool = True) -> date
     # tense leans only within LEAN days: "Nov. 20" read on Nov. 2 is this November even in a
     # past-tense clause ("said the vote was set for Nov. 20"), not last year's
     slack = 0 if strict else 31
+    if tense == "ended":  # over: the latest on or before the anchor, however far back
+        done = [c for c in candidates if c <= anchor]
+        if done:
+            return max(done)
     if tense == "past":
         before = [c for c in candidates if anchor - timedelta(days=LEAN) <= c <= anchor + timedelta(days=slack)]
         if before:
@@ -718,24 +830,48 @@ _FULL_DATE = re.compile(
     r"|\b\d{4}-\d\d-\d\d\b")
 
 
+_MONTH_LOWER = _MONTH_NAME.lower()
+_WRITTEN_DATE = re.compile(
+    rf"(?P<m1>{_MONTH_LOWER})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>{_YEAR})\b"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_LOWER}),?\s+(?P<y2>{_YEAR})\b"
+    r"|\b(?P<y3>\d{4})-(?P<m3>\d\d)-(?P<d3>\d\d)\b"
+    r"|\b(?P<m4>\d{1,2})/(?P<d4>\d{1,2})/(?P<y4>(?:\d\d){1,2})\b")
+
+
 @cache
-def _parser(anchor: date | None):  # type: ignore[no-untyped-def]
+def _parser():  # type: ignore[no-untyped-def]
+    """One dateparser for the whole run (it is slow to build): full dates need no relative base."""
     from dateparser.date import DateDataParser
 
     settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
                 "DATE_ORDER": "MDY", "PREFER_LOCALE_DATE_ORDER": False}
-    if anchor is not None:
-        from datetime import datetime
-
-        settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
     return DateDataParser(languages=["en"], settings=settings)
 
 
+@lru_cache(maxsize=16_384)
 def parse_full_date(text: str, anchor: date | None = None) -> date | None:
-    """A date with day, month and year written out ("Jan. 28, 2021", "28 January 2021", "2021-01-28")."""
+    """A date with day, month and year written out ("Jan. 28, 2021", "28 January 2021", "2021-01-28").
+
+    The usual spellings (month name, ISO, US month/day/year) are read directly; dateparser reads
+    anything else. A full date does not depend on `anchor`, which is kept for callers' sake.
+    """
+    m = _WRITTEN_DATE.search(text.lower())
+    if m:
+        g = m.groupdict()
+        month = g["m1"] or g["m2"] or g["m3"] or g["m4"]
+        y = g["y1"] or g["y2"] or g["y3"] or g["y4"]
+        year = int(y) if len(y) == 4 else int(y) + (1900 if int(y) >= 69 else 2000)  # strptime's %y pivot
+        mo = int(month) if month.isdigit() else MONTHS[month.rstrip(".")]
+        day = int(g["d1"] or g["d2"] or g["d3"] or g["d4"])
+        if g["m4"] and mo > 12 >= day:
+            mo, day = day, mo  # "25/12/2020" can only be day first
+        try:
+            return date(year, mo, day)
+        except ValueError:
+            return None  # "Feb 30, 2020"
     text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text)
     try:
-        found = _parser(anchor).get_date_data(text).date_obj
+        found = _parser().get_date_data(text).date_obj
     except (ValueError, OverflowError, TypeError, AttributeError):
         return None
     return found.date() if found else None
@@ -779,18 +915,21 @@ def find_times(analysis: Analysis) -> list[TimeRef]:
     base = anchor(analysis)
     estimated = base is not None and (article.published is None or article.published_estimated)
     doc = analysis.doc
+    doc_text = _doc_text(analysis)
+    sent_starts = _sentence_starts(doc)
     found: list[tuple[_Candidate, Norm, int]] = []
-    for cand in _candidates(doc):
+    for cand in _candidates(doc, doc_text):
+        text = doc_text[cand.start:cand.end]
+        if _NOT_TIME.search(text) or _ORDINAL_SECOND.match(doc_text, cand.start):
+            continue  # an age ("a 44-year-old", "6 years old") or "a second attempt" is not a time
         span = doc.char_span(cand.start, cand.end, alignment_mode="expand")
         tense = _tense(span) if span is not None else None
-        text = doc.text[cand.start:cand.end]
-        norm = normalize(text, base, tense)
+        norm = _PERIOD_ENDED if cand.rule == "period-ended" else normalize(text, base, tense)
         if norm.how == "unknown" and cand.rule == "spacy":
             continue  # a model entity no rule can read ("the age of", "44"): more noise than signal
-        if _NOT_TIME.search(text):
-            continue  # an age ("a 44-year-old", "6 years old") is not a time
-        found.append((cand, norm, span.sent.start if span is not None else 0))
-    found = _quarter_context(doc.text, found)
+        sent = sent_starts[bisect_right(sent_starts, span.start) - 1] if span is not None and sent_starts else 0
+        found.append((cand, norm, sent))
+    found = _quarter_context(doc_text, _anaphora(doc_text, found))
     out: list[TimeRef] = []
     for cand, norm, _sent in found:
         if norm.value is None and cand.rule == "quarter-ref":
@@ -800,6 +939,73 @@ def find_times(analysis: Analysis) -> list[TimeRef]:
         out.append(TimeRef(text=article.text[start:end], start=start, end=end, value=norm.value,
                            granularity=norm.granularity, how=how))
     return out
+
+
+_PERIOD_ENDED = Norm("P1Y", "duration", "period-ended")
+
+# "that year", "later that day", "the same month": the time of that unit the story named last.
+_ANAPHORA = re.compile(r"(?:(?:early|earlier|late|later) (?:in )?)?(?:that|the same|that same) "
+                       r"(day|week|month|year|quarter)")
+_SHIFTED = re.compile(r"the (?:(following|next|previous|prior) (day|week|month|year)"
+                      r"|(day|week|month|year) (before|after))")
+_DAY_VALUE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+
+
+def _anaphora(text: str, found: list[tuple[_Candidate, Norm, int]]) -> list[tuple[_Candidate, Norm, int]]:
+    """Read "that year", "earlier that day", "the same month" against the latest time named before.
+
+    The antecedent is the nearest earlier expression whose value is at least as fine as the unit
+    ("that month" takes the month of "Oct. 23, 1998"); with none, the value is None.
+    """
+    out: list[tuple[_Candidate, Norm, int]] = []
+    for cand, norm, sent in found:
+        m = _ANAPHORA.fullmatch(_clean(text[cand.start:cand.end]))
+        if m:
+            unit = m.group(1)
+            value = next((v for _, n, _ in reversed(out) if (v := _as_unit(n.value, unit))), None)
+            norm = Norm(value, _granularity(unit), "anaphoric")
+        if norm.how == "clock" and norm.value and "T" in norm.value:  # "10 p.m.": on the day in question
+            day = next((v for _, n, _ in reversed(out) if (v := _as_unit(n.value, "day"))), None)
+            if day is not None:
+                norm = Norm(day + norm.value[10:], "day", "clock/anaphoric")
+        shifted = _SHIFTED.fullmatch(_clean(text[cand.start:cand.end]))
+        if shifted:
+            unit = shifted.group(2) or shifted.group(3)
+            step = -1 if (shifted.group(1) or shifted.group(4)) in ("previous", "prior", "before") else 1
+            value = next((v for _, n, _ in reversed(out) if (v := _as_unit(n.value, unit))), None)
+            if value is not None and unit != "week":
+                base = date(int(value[:4]), int(value[5:7] or 1) if len(value) > 4 else 1,
+                            int(value[8:10]) if len(value) > 7 else 1)
+                norm = Norm(_shifted(base, unit, step, "anaphoric").value, _granularity(unit), "anaphoric")
+        out.append((cand, norm, sent))
+    return out
+
+
+def _as_unit(value: str | None, unit: str) -> str | None:
+    """The day, week, month, quarter or year a TIMEX3 value falls in, if it is that fine."""
+    if not value or not value[:4].isdigit() or (len(value) > 4 and value[4] != "-"):
+        return None
+    if unit == "year":
+        return value[:4]
+    if unit == "quarter" and re.match(r"\d{4}-Q[1-4]\b", value):
+        return value[:7]
+    if unit == "week" and re.match(r"\d{4}-W\d\d\b", value):
+        return value[:8]
+    day = _DAY_VALUE.match(value)
+    month = re.match(r"(\d{4})-(\d\d)(?![\d-])|(\d{4})-(\d\d)-", value)
+    if unit == "day":
+        return day.group(0) if day else None
+    if unit == "month":
+        return value[:7] if month else None
+    if unit == "quarter" and month:
+        return f"{value[:4]}-Q{(int(value[5:7]) - 1) // 3 + 1}"
+    if unit == "week" and day:
+        try:
+            y, w, _ = date(*map(int, day.groups())).isocalendar()
+        except ValueError:
+            return None
+        return f"{y}-W{w:02d}"
+    return None
 
 
 # A year back from a quarter ("profit fell from $2 a year earlier"), and quarters named by
@@ -841,29 +1047,91 @@ def _quarter_context(text: str, found: list[tuple[_Candidate, Norm, int]]) -> li
     return out
 
 
+def _doc_text(analysis: Analysis) -> str:
+    """The Doc's text, from the pieces it was made of (Doc.text joins every token, each time)."""
+    from eventwire.nlp import doc_text
+
+    doc = analysis.doc
+    text = doc_text(analysis.pieces) if analysis.pieces else ""
+    if not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+        return doc.text
+    return text
+
+
+def _sentence_starts(doc) -> list[int]:  # type: ignore[no-untyped-def]
+    """Token index of each sentence's first token (from one array: Span.sent walks the Doc each time)."""
+    from spacy.attrs import SENT_START
+
+    if not len(doc):
+        return []
+    flags = doc.to_array([SENT_START])
+    return [0, *(int(i) for i in (flags[1:] == 1).nonzero()[0] + 1)]
+
+
 def _absolute(norm: Norm) -> bool:
     return norm.how.startswith(("explicit-date", "month-year", "year", "decade", "century", "fiscal-year",
-                                "duration", "vague-duration", "set", "ref"))
+                                "duration", "vague-duration", "set", "ref", "period-ended"))
 
 
-def _candidates(doc) -> list[_Candidate]:  # type: ignore[no-untyped-def]
+def _candidates(doc, text: str) -> list[_Candidate]:  # type: ignore[no-untyped-def]
     """Spans from our patterns and spaCy's DATE/TIME entities, overlaps merged.
 
     A model entity that spans two of our expressions ("the fourth quarter ended Sept. 30") is
-    left out, so that each expression keeps its own value.
+    left out, so that each expression keeps its own value. `text` is the Doc's text.
     """
-    text = doc.text
     raw: list[_Candidate] = []
-    for name, pattern in _COMPILED:
+    for (name, pattern, _cues), windows in zip(_COMPILED, _windows(text), strict=True):
         group = "t" if "t" in pattern.groupindex else 0  # a pattern may name the part it means
-        raw.extend(_Candidate(*m.span(group), name) for m in pattern.finditer(text) if m.end(group) > m.start(group))
+        for a, b in windows:
+            raw.extend(_Candidate(*m.span(group), name) for m in pattern.finditer(text, a, b)
+                       if m.end(group) > m.start(group))
     ours = _merge(text, raw)
     for ent in doc.ents:
         if ent.label_ in ("DATE", "TIME") and _TIME_WORD.search(ent.text):
+            if _YEAR_LIST.fullmatch(ent.text):  # "between 1985 and 1987": each year on its own
+                raw.extend(_Candidate(ent.start_char + m.start(), ent.start_char + m.end(), "year")
+                           for m in re.finditer(_YEAR, ent.text))
+                continue
             inside = [c for c in ours if c.start < ent.end_char and ent.start_char < c.end]
             if len(inside) < 2:
                 raw.append(_Candidate(ent.start_char, ent.end_char, "spacy"))
     return [_trim(text, c) for c in _merge(text, raw)]
+
+
+# Scanning a whole story with each of ~40 patterns is most of the cost of finding times; instead
+# each pattern runs only in windows around the words that hold one of its cues. A match holds a
+# cue and is shorter than the margins, so it lies inside a window and is found as in a full scan.
+_WORD = re.compile(r"[\w'.:/-]+")  # every cue lies inside one such word
+_BEFORE, _AFTER = 120, 80  # characters a window reaches before and after its cue word
+
+
+_ANY_CUE = re.compile("|".join(sorted({re.escape(cue) for _, _, _, cues in PATTERNS for cue in cues})))
+
+
+@lru_cache(maxsize=65_536)
+def _cued(word: str) -> tuple[int, ...]:
+    """The indexes of the patterns one of whose cues the lowercased word holds."""
+    if not _ANY_CUE.search(word):
+        return ()  # most words
+    return tuple(i for i, (_, _, cues) in enumerate(_COMPILED) if any(cue in word for cue in cues))
+
+
+def _windows(text: str) -> list[list[tuple[int, int]]]:
+    """For each pattern, the merged (start, end) stretches of `text` worth scanning with it."""
+    out: list[list[tuple[int, int]]] = [[] for _ in _COMPILED]
+    for m in _WORD.finditer(text):
+        for i in _cued(m.group().lower()):
+            a, b = max(0, m.start() - _BEFORE), m.end() + _AFTER
+            spans = out[i]
+            if spans and a <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    return out
+
+
+_YEAR_LIST = re.compile(
+    rf"(?:(?:between|from)\s+)?{_YEAR}(?:(?:\s*,\s*|\s*-\s*|,?\s+(?:and|to|or|through)\s+){_YEAR})+")
 
 
 def _merge(text: str, raw: list[_Candidate]) -> list[_Candidate]:
@@ -891,11 +1159,14 @@ def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
 def _trim(text: str, cand: _Candidate) -> _Candidate:
     """Drop leading prepositions and trailing punctuation a model entity may carry."""
     piece = text[cand.start:cand.end]
-    lead = re.match(r"(?:(?:in|on|at|since|during|by|until|for|from|of)\s+)+", piece, re.I)
+    lead = re.match(r"(?:(?:in|on|at|since|during|by|until|for|from|of|between)\s+)+", piece, re.I)
     start = cand.start + (lead.end() if lead and lead.end() < len(piece) else 0)
     end = cand.end
     while end > start + 1 and text[end - 1] in " ,;:":
         end -= 1
+    tail = re.search(r"(?:,|\s)\s*(?:and|or|to)$", text[start:end], re.I)  # "between now and"
+    if tail and tail.start() > 0:
+        end = start + tail.start()
     return _Candidate(start, end, cand.rule)
 
 
@@ -911,17 +1182,20 @@ def _governor(token):  # type: ignore[no-untyped-def]
 
 
 def _tense(span: Span) -> str | None:
-    """past, future, present or None for the clause an expression sits in.
+    """past, future, present, ended or None for the clause an expression sits in.
 
     From the verb that governs it: "will"/"shall", a modal ("would", "may") or an infinitive
     ("plans to meet Monday") point ahead; a past form or "has"/"had" back; a bare present
     ("meets Monday") is "present". Cue words just before the expression ("until", "as soon as")
-    point ahead whatever the verb.
+    point ahead whatever the verb; "ended" just before it ("the year ended March 31") is "ended",
+    a time over by the anchor however far back.
     """
     doc = span.doc
     before = doc[max(span.start - 3, 0):span.start].text.lower()
     if re.search(r"\b(?:as soon as|as early as|as late as|no later than|starting|beginning)\s*$", before):
         return "future"
+    if re.search(r"\bended\s*$", before):
+        return "ended"  # "the year ended March 31": a period over by the time of writing
     after = doc[span.end] if span.end < len(doc) else None
     if span[-1].tag_ == "POS" or (after is not None and after.tag_ == "POS"):
         return None  # "Tuesday's ruling" names an event already known: the default reading

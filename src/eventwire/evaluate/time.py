@@ -9,6 +9,11 @@ Scorer: recognition with relaxed span match (a predicted expression counts when 
 gold one, and a gold one is found when some prediction overlaps it), and value match (the same,
 but the overlapping pair must also have the same TIMEX3 value). Gold expressions that fall in
 text eventwire does not analyse (a line typed as dateline or boilerplate) count as missed.
+
+Values are compared after `canonical_value`, which only rewrites spellings of one and the same
+value: a week number with or without its leading zero (`2000-W7` is `2000-W07`), and a clock
+time with or without zero minutes and seconds (`T17`, `T17:00` and `T17:00:00` are all 5 p.m.).
+Nothing else is equated: `1998-W42` is not `1998-WXX`, nor `P1W` `P7D`.
 """
 
 from __future__ import annotations
@@ -167,18 +172,42 @@ def score_times(pairs: Iterable[tuple[TimeDoc | Failure, list[TimeRef]]]) -> Tim
         for g in doc.gold:
             hits = [p for p in predicted if _overlaps(p.start, p.end, g.start, g.end)]
             report.gold_found += bool(hits)
-            report.gold_value += any(p.value == g.value for p in hits)
+            report.gold_value += any(same_value(p.value, g.value) for p in hits)
             if not hits:
                 report.missed[g.text.lower()] += 1
-            elif not any(p.value == g.value for p in hits):
+            elif not any(same_value(p.value, g.value) for p in hits):
                 report.wrong_value[f"{g.text.lower()}: {hits[0].value} != {g.value}"] += 1
         for p in predicted:
             hits = [g for g in doc.gold if _overlaps(p.start, p.end, g.start, g.end)]
             report.predicted_right += bool(hits)
-            report.predicted_value += any(p.value == g.value for g in hits)
+            report.predicted_value += any(same_value(p.value, g.value) for g in hits)
             if not hits:
                 report.spurious[p.text.lower()] += 1
     return report
+
+
+_WEEK = re.compile(r"(?<=-W)(\d)(?!\d)")
+_CLOCK = re.compile(r"T(\d\d)(?::(\d\d))?(?::(\d\d))?(?![\d.])")
+
+
+def _clock(m: re.Match[str]) -> str:
+    hour, minute, second = m.group(1), m.group(2) or "00", m.group(3) or "00"
+    if second != "00":
+        return f"T{hour}:{minute}:{second}"
+    return f"T{hour}" if minute == "00" else f"T{hour}:{minute}"
+
+
+def canonical_value(value: str | None) -> str | None:
+    """One spelling for each TIMEX3 value: `2000-W7` -> `2000-W07`, `T17:00:00` -> `T17`, `T17:30:00` -> `T17:30`."""
+    if value is None:
+        return None
+    value = value.strip()
+    return _CLOCK.sub(_clock, _WEEK.sub(r"0\1", value))
+
+
+def same_value(predicted: str | None, gold: str) -> bool:
+    """Whether two TIMEX3 values are the same, spelling aside (see `canonical_value`)."""
+    return predicted is not None and canonical_value(predicted) == canonical_value(gold)
 
 
 def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
