@@ -97,11 +97,7 @@ def actors_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     from eventwire.evaluate.actors import as_results, read_conll_st, score_actors
     from eventwire.nlp import analyze
 
-    try:
-        sentences = read_conll_st(path)[:limit]
-    except LayoutError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise click.exceptions.Exit(2) from None
+    sentences = _open(read_conll_st, path)[:limit]
     lexicon = default_lexicon()
 
     def pairs() -> Iterator[tuple[Any, Any]]:
@@ -136,11 +132,7 @@ def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool, calibrate
     read, score = FORMATS[fmt]
     if calibrate and fmt != "pentaclass":
         raise click.BadParameter("calibration needs --format pentaclass", param_hint="--calibrate")
-    try:
-        items = read(path)[:limit]
-    except LayoutError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise click.exceptions.Exit(2) from None
+    items = _open(read, path)[:limit]
     pairs = list(_tracked(run_events(items), len(items)))
     report = score(pairs).to_dict()
     if calibrate:
@@ -172,11 +164,7 @@ def geo_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Place mentions and their coordinates: recognition P/R/F1, accuracy within 161 km, mean error."""
     from eventwire.evaluate.geo import FORMATS, run_geo, score_geo
 
-    try:
-        articles = FORMATS[fmt](path)[:limit]
-    except LayoutError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise click.exceptions.Exit(2) from None
+    articles = _open(FORMATS[fmt], path)[:limit]
     report = score_geo(_tracked(run_geo(articles), len(articles))).to_dict()
     if as_json:
         click.echo(json.dumps(report))
@@ -201,11 +189,7 @@ def time_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Temporal expressions against TIMEX3 gold: recognition (overlap) and value P/R/F1."""
     from eventwire.evaluate.time import read_timeml, run_times, score_times
 
-    try:
-        docs = read_timeml(path, limit=limit)
-    except LayoutError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        raise click.exceptions.Exit(2) from None
+    docs = _open(lambda folder: read_timeml(folder, limit=limit), path)
     report = score_times(_tracked(run_times(docs), len(docs))).to_dict()
     if as_json:
         click.echo(json.dumps(report))
@@ -219,7 +203,8 @@ def time_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     _print(table, Counter())
 
 
-def _open(read: Callable[[Path], GoldSet[T]], folder: Path) -> GoldSet[T]:
+def _open(read: Callable[[Path], T], folder: Path) -> T:
+    """What `read` makes of the gold at `folder`; a wrong layout is one line and exit code 2."""
     try:
         return read(folder)
     except LayoutError as exc:
