@@ -89,6 +89,24 @@ def test_text_search_is_a_case_insensitive_substring_of_the_evidence(con):
     assert codes(con, q="'; DROP TABLE events; --") == [("USAGOV", "010", None)]
 
 
+@pytest.mark.parametrize("q", ["phone", "PHONE talks", "100%", "a_b", "\\", "the"])
+def test_text_search_pages_equal_the_plain_subquery(con, monkeypatch, q):
+    """The looked-up ids with a one-scan page give what the subquery over every sentence gives, on
+    every page and past the last one; a text is a case-insensitive substring either way."""
+    sentences = con.execute("SELECT event_id, sentence_text FROM mentions").fetchall()
+    expected = {e for e, text in sentences if text and q.lower() in text.lower()}
+    for sort in ("-date", "num_sources"):
+        for offset in (0, 1, 3, 50):
+            f = EventFilter(q=q, sort=sort, limit=2, offset=offset, include_flagged=True)
+            fast = query.events(con, f)
+            with monkeypatch.context() as m:
+                m.setattr(query, "TEXT_IDS_MAX", -1)  # the subquery path
+                plain = query.events(con, f)
+            assert fast == plain
+            assert fast["total"] == len(expected)
+            assert {e["id"] for e in fast["events"]} <= expected
+
+
 def test_min_sources_and_flagged_events(con):
     assert codes(con, min_sources=4) == [("KORGOV", "041", "USAGOV"), ("USA", "062", "KOR")]
     assert len(codes(con, include_flagged=True)) == 13
@@ -291,7 +309,9 @@ def test_the_read_only_connection_cannot_write(con):
 
 
 def test_top_pairs_pruning_gives_exactly_the_full_ranking(tmp_path):
-    """On a skewed random store, the pruned pair ranking equals a plain GROUP BY of every pair."""
+    """On a skewed random store, the pair rankings from `dyads` (whole store) and from its bound
+    (periods, including ones that start and end inside a month) equal a plain GROUP BY of every pair."""
+    from eventwire.schema import rebuild_dyads
     from eventwire.store import Store
 
     path = tmp_path / "skewed.duckdb"
@@ -300,24 +320,47 @@ def test_top_pairs_pruning_gives_exactly_the_full_ranking(tmp_path):
         c.execute("SELECT setseed(0.1)")
         c.execute("""
             INSERT INTO events BY NAME
-            SELECT printf('%016x', i) AS id, '2021-01-01' AS date, DATE '2021-01-01' AS date_start,
-                   DATE '2021-01-01' AS date_end, '042' AS code, '04' AS root, 1 + (i % 4) AS quad,
-                   (i % 7) - 3.0 AS goldstein,
+            SELECT printf('%016x', i) AS id, '2021' AS date, DATE '2021-01-01' + (i % 400)::INTEGER AS date_start,
+                   DATE '2021-01-01' + (i % 400 + CASE WHEN i % 50 = 0 THEN 40 ELSE 0 END)::INTEGER AS date_end,
+                   '042' AS code, '04' AS root, 1 + (i % 4) AS quad,
+                   CASE WHEN i % 97 = 0 THEN NULL ELSE (i % 7) - 3.3 END AS goldstein,
                    'C' || chr(65 + floor(20 * pow(random(), 3))::INTEGER) AS source_code,
-                   'C' || chr(65 + floor(20 * pow(random(), 2))::INTEGER) AS target_code,
-                   false AS negated, false AS hypothetical, 1 AS num_sources, 1 AS num_mentions
+                   CASE WHEN i % 89 = 0 THEN NULL ELSE 'C' || chr(65 + floor(20 * pow(random(), 2))::INTEGER) END
+                       AS target_code,
+                   i % 13 = 0 AS negated, i % 17 = 0 AS hypothetical, 1 AS num_sources, 1 AS num_mentions
             FROM range(20000) t(i)""")
-        full = c.execute("""
-            SELECT source_code, target_code, count(*) AS n FROM events WHERE source_code <> target_code
-            GROUP BY 1, 2 ORDER BY n DESC, 1, 2""").fetchall()
-        dyads = c.execute("SELECT source_code, target_code, count(*) AS n FROM events GROUP BY 1, 2 "
-                          "ORDER BY n DESC, 1, 2").fetchall()
+        rebuild_dyads(c)
+
+        def direct(where: str, params: list) -> list[tuple]:
+            return c.execute(f"""
+                SELECT source_code, target_code, count(*) AS n, count_if(quad IN (1, 2)), count_if(quad IN (3, 4)),
+                       avg(goldstein)
+                FROM events WHERE NOT negated AND NOT hypothetical AND {where}
+                GROUP BY 1, 2 ORDER BY n DESC, 1, 2""", params).fetchall()
+
+        periods = [(None, None), (date(2021, 3, 1), date(2021, 8, 31)), (date(2021, 2, 14), date(2021, 11, 3)),
+                   (date(2021, 5, 5), None), (None, date(2021, 1, 20))]
+        expected = {}
+        for since, until in periods:
+            conds, params = ["source_code IS NOT NULL AND target_code IS NOT NULL"], []
+            if since:
+                conds.append("date_start >= ?")
+                params.append(since)
+            if until:
+                conds.append("date_end <= ?")
+                params.append(until)
+            both = " AND ".join(conds)
+            expected[since, until] = (direct(both + " AND source_code <> target_code", params), direct(both, params))
     con = query.connect(path)
     try:
-        for limit in (1, 5, 37, 400):
-            edges = query.network(con, limit=limit)["edges"]
-            assert [(e["source"], e["target"], e["events"]) for e in edges] == full[:limit]
-            found = query.top_dyads(con, limit=min(limit, 1000))
-            assert [(d["source"], d["target"], d["events"]) for d in found] == dyads[:limit]
+        for (since, until), (full, dyads) in expected.items():
+            for limit in (1, 5, 37, 400):
+                edges = query.network(con, since=since, until=until, limit=limit)["edges"]
+                assert [(e["source"], e["target"], e["events"], e["cooperation"], e["conflict"]) for e in edges] \
+                    == [r[:5] for r in full[:limit]]
+                means = [r[5] and round(r[5], 4) for r in full[:limit]]  # DECIMAL sums: equal to 1e-4
+                assert [e["goldstein_mean"] for e in edges] == pytest.approx(means, abs=1e-4)
+                found = query.top_dyads(con, since=since, until=until, limit=limit)
+                assert [(d["source"], d["target"], d["events"]) for d in found] == [r[:3] for r in dyads[:limit]]
     finally:
         con.close()

@@ -14,7 +14,7 @@ import pytest
 
 from eventwire import rows
 from eventwire.model import Actor, Article, Event, Failure, Place, Quote, Result, Segment, TimeRef
-from eventwire.schema import LATEST, TABLES
+from eventwire.schema import DERIVED, DYADS_FROM_EVENTS, LATEST, TABLES
 from eventwire.store import Batch, Store, StoreError
 
 TIMESTAMPS = ("ingested_at", "coded_at", "first_seen", "applied_at")
@@ -47,7 +47,23 @@ def event(code: str = "057", source: str = "RUSGOV", target: str | None = "PRKGO
 
 
 def snapshot(store: Store) -> dict[str, list[tuple]]:
-    return {t: store.rows(t, exclude=TIMESTAMPS) for t in TABLES}
+    assert dyads(store) == rebuilt_dyads(store)  # the kept summary always equals one built from events
+    return {t: store.rows(t, exclude=TIMESTAMPS) for t in TABLES + DERIVED}
+
+
+def dyads(store: Store) -> list[tuple]:
+    return store.con.execute("SELECT * FROM dyads ORDER BY ALL").fetchall()
+
+
+def rebuilt_dyads(store: Store) -> list[tuple]:
+    """`dyads` as the migration builds it from `events` (in a transaction that is rolled back)."""
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        store.con.execute("DELETE FROM dyads")
+        store.con.execute(DYADS_FROM_EVENTS)
+        return dyads(store)
+    finally:
+        store.con.execute("ROLLBACK")
 
 
 def test_a_new_database_gets_every_table_and_the_latest_schema_version(tmp_path):
@@ -169,6 +185,42 @@ def test_recoding_replaces_the_analysis_and_the_events_it_fed(tmp_path):
         assert store.con.execute("SELECT code FROM events").fetchall() == [("042",)]
         assert store.con.execute("SELECT code FROM mentions").fetchall() == [("042",)]
         assert store.count("articles") == 1 and store.count("segments") == 2
+
+
+def test_the_dyads_summary_follows_every_kind_of_write(tmp_path):
+    """`dyads` equals a summary built afresh from `events` after new articles, copies, recoding and
+    flagged events, and when the same pairs are reached in another batch order."""
+    plain = [result(BODY + f" Report {n}.", url=f"https://o{n}.example/x", events=[
+        event(day=f"2024-06-{10 + n}"), event(code="190", source="USA", target="RUS"), event(target=None)])
+        for n in range(3)]
+    flagged = result(OTHER, events=[event(negated=True), event(code="190", source="USA", target="RUS")])
+    tables = []
+    for order in ([*plain, flagged], [flagged, *reversed(plain)]):
+        with Store(tmp_path / f"ew{len(tables)}.duckdb") as store:
+            for r in order:
+                store.write(Batch(new=[r]))
+                snapshot(store)
+            store.write(Batch(copies=[Article(text=plain[0].article.text, source="z.txt", id=plain[0].article.id,
+                                              url="https://copy.example/y")]))
+            snapshot(store)
+            again = store.load_result(plain[1].article.id)
+            again.events = [event(code="042", source="USA", target="RUS")]  # one pair loses, another gains
+            store.write(Batch(recoded=[again]))
+            tables.append(snapshot(store)["dyads"])
+            assert (store.con.execute("SELECT events, quad1, goldstein_sum FROM dyads WHERE source_code = 'USA' "
+                                      "AND NOT flagged").fetchall() == [(2, 2, 16)])  # 190 and 042, one event each
+    assert tables[0] == tables[1]
+
+
+def test_an_older_store_gets_its_dyads_built_from_its_events(tmp_path):
+    path = tmp_path / "ew.duckdb"
+    with Store(path) as store:
+        store.write(Batch(new=[result(), result(OTHER, events=[event(code="190", source="USA", target="RUS")])]))
+        expected = dyads(store)
+        store.con.execute("DROP TABLE dyads")
+        store.con.execute("DELETE FROM schema_version WHERE version > 1")
+    with Store(path) as store:
+        assert store.version == LATEST and dyads(store) == expected and len(expected) == 2
 
 
 def test_a_failed_write_leaves_earlier_batches_and_nothing_of_its_own(tmp_path, monkeypatch):

@@ -289,8 +289,9 @@ class EventFilter:
             conds.append("e.id = ANY(?::VARCHAR[])")  # looked up through the index on events.id
             params.append(text_ids)
         elif self.q:
-            conds.append("e.id IN (SELECT event_id FROM mentions WHERE sentence_text ILIKE ? ESCAPE '\\')")
-            params.append("%" + _like_escape(self.q) + "%")
+            cond, pattern = _text_condition(self.q)
+            conds.append(f"e.id IN (SELECT event_id FROM mentions WHERE {cond})")
+            params.append(pattern)
         if self.min_sources > 1:
             conds.append("e.num_sources >= ?")
             params.append(self.min_sources)
@@ -306,6 +307,16 @@ def _actor(name: str, value: str | None) -> str | None:
     if not _ACTOR.fullmatch(text):
         raise QueryError(f"{name}: not an actor code or prefix (letters only, e.g. USA, KORGOV): {value!r}")
     return text
+
+
+def _text_condition(q: str) -> tuple[str, str]:
+    """The case-insensitive substring test of `q` over `sentence_text`, and its one parameter.
+
+    A text without LIKE wildcards or backslashes goes without an ESCAPE clause: DuckDB matches such
+    a pattern on a faster path (about a third off a scan of a million sentences)."""
+    if any(c in q for c in "%_\\"):
+        return "sentence_text ILIKE ? ESCAPE '\\'", "%" + _like_escape(q) + "%"
+    return "sentence_text ILIKE ?", "%" + q + "%"
 
 
 def _like_escape(text: str) -> str:
@@ -400,17 +411,25 @@ def events(con: duckdb.DuckDBPyConnection, f: EventFilter) -> dict[str, Any]:
     {"events": [row, ...], "total": N, "limit": L, "offset": O}; a row has the EVENT_COLUMNS and
     the EVIDENCE_COLUMNS (the first mention's sentence, trigger offsets and rule, and its article).
     """
-    where, params = f.where(_text_ids(con, f.q) if f.q else None)
-    total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()[0][0]
-    ids = _page_ids(con, where, params, f, total) if total > f.offset else []
+    text_ids = _text_ids(con, f.q) if f.q else None
+    where, params = f.where(text_ids)
+    if text_ids is not None:  # few events: count and page them in one scan (each scan of events.id costs)
+        found = con.execute(f"SELECT e.id, count(*) OVER () FROM events e WHERE {where} ORDER BY {SORTS[f.sort]} "
+                            f"LIMIT ? OFFSET ?", [*params, f.limit, f.offset]).fetchall()
+        ids = [r[0] for r in found]
+        total = found[0][1] if found else None
+    if text_ids is None or total is None:
+        total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()[0][0]
+        ids = _page_ids(con, where, params, f, total) if total > f.offset else []
     return {"events": _rows(con, ids), "total": total, "limit": f.limit, "offset": f.offset}
 
 
 def _text_ids(con: duckdb.DuckDBPyConnection, q: str) -> list[str] | None:
     """The ids of the events with a mention whose sentence contains `q`, looked up once; None when
     there are more than TEXT_IDS_MAX (the filter then stays a subquery)."""
-    found = con.execute("SELECT DISTINCT event_id FROM mentions WHERE sentence_text ILIKE ? ESCAPE '\\' LIMIT ?",
-                        ["%" + _like_escape(q) + "%", TEXT_IDS_MAX + 1]).fetchall()
+    cond, pattern = _text_condition(q)
+    found = con.execute(f"SELECT DISTINCT event_id FROM mentions WHERE {cond} LIMIT ?",
+                        [pattern, TEXT_IDS_MAX + 1]).fetchall()
     return [r[0] for r in found] if len(found) <= TEXT_IDS_MAX else None
 
 
@@ -647,30 +666,47 @@ def actor_label(code: str | None) -> str | None:
     return f"{names[first]} {rest}".strip()
 
 
-def _top_pairs(con: duckdb.DuckDBPyConnection, where: str, params: list[Any], limit: int, aggregates: str,
-               sides: tuple[dict[str, int], dict[str, int]] | None = None) -> list[dict[str, Any]]:
-    """The `limit` (source, target) pairs with most events among the rows `where` selects, with
-    `aggregates` (SQL over the events alias e) for each, ordered by events, source, target.
+def _top_pairs(con: duckdb.DuckDBPyConnection, since: date | None, until: date | None, limit: int, *,
+               self_pairs: bool, sides: tuple[dict[str, int], dict[str, int]] | None = None) -> list[dict[str, Any]]:
+    """The `limit` directed (source, target) pairs with most plain (not flagged) events of the
+    period, ordered by events, source, target: [{"source", "target", "events", "cooperation",
+    "conflict", "goldstein_mean"}]. `self_pairs`: also pairs whose source is its target.
 
-    Grouping a large store by two string columns is slow (hundreds of thousands of groups); but a
-    pair with n events has a source with at least n events as source and a target with at least n
-    as target. So for a threshold T only the pairs of such actors are grouped: when at least
-    `limit` of them have T events or more, they are exactly the top ones. T starts high and falls
-    until that holds (T = 1 groups everything).
+    Without a period the store's `dyads` summary holds the answer. With one, grouping a large
+    store's events by two string columns is slow (hundreds of thousands of pairs), but a pair has
+    at most as many events in a period as in `dyads` (all time). So for a threshold T only the
+    events of pairs with T or more events in `dyads` are grouped: when at least `limit` of them
+    have T events or more in the period, they are exactly the top ones. T starts from the
+    all-time ranking scaled to the period's share of events, and falls until that holds (T = 1
+    groups every pair).
     """
-    as_source, as_target = sides or _side_counts(con, where, params)
-    ranked = sorted(as_source.values(), reverse=True)
-    threshold = max(1, ranked[min(limit, len(ranked)) - 1] // 8) if ranked else 1
+    pairs = "NOT flagged" if self_pairs else "NOT flagged AND source_code <> target_code"
+    if since is None and until is None:
+        return _dicts(con.execute(f"""
+            SELECT source_code AS source, target_code AS target, events, quad1 + quad2 AS cooperation,
+                   quad3 + quad4 AS conflict,
+                   CASE WHEN goldstein_n > 0 THEN round(goldstein_sum::DOUBLE / goldstein_n, 4) END AS goldstein_mean
+            FROM dyads WHERE {pairs} ORDER BY events DESC, source, target LIMIT ?""", [limit]))
+    where, params = _period_where(since, until, False)
+    if not self_pairs:
+        where += " AND e.source_code <> e.target_code"
+    as_source, _ = sides or _side_counts(con, where, params)
+    ranked, overall = con.execute(f"""
+        SELECT (SELECT events FROM dyads WHERE {pairs} ORDER BY events DESC LIMIT 1 OFFSET ?),
+               (SELECT sum(events) FROM dyads WHERE {pairs})""", [limit - 1]).fetchall()[0]
+    share = sum(as_source.values()) / overall if overall else 1.0
+    threshold = max(1, int((ranked or 0) * share / 2))
     while True:
-        sources = [c for c, n in as_source.items() if n >= threshold]
-        targets = [c for c, n in as_target.items() if n >= threshold]
         found = _dicts(con.execute(f"""
-            SELECT e.source_code AS source, e.target_code AS target, count(*) AS events, {aggregates}
+            SELECT e.source_code AS source, e.target_code AS target, count(*) AS events,
+                   count_if(e.quad IN (1, 2)) AS cooperation, count_if(e.quad IN (3, 4)) AS conflict,
+                   round(avg(e.goldstein), 4) AS goldstein_mean
             FROM events e
-            WHERE {where} AND e.source_code IN (SELECT unnest(?::VARCHAR[]))
-              AND e.target_code IN (SELECT unnest(?::VARCHAR[]))
+            JOIN (SELECT source_code, target_code FROM dyads WHERE {pairs} AND events >= ?) d
+              ON d.source_code = e.source_code AND d.target_code = e.target_code
+            WHERE {where}
             GROUP BY 1, 2 HAVING count(*) >= ?
-            ORDER BY events DESC, source, target LIMIT ?""", [*params, sources, targets, threshold, limit]))
+            ORDER BY events DESC, source, target LIMIT ?""", [threshold, *params, threshold, limit]))
         if len(found) >= limit or threshold == 1:
             return found
         threshold = max(1, threshold // 4)
@@ -680,8 +716,9 @@ def top_dyads(con: duckdb.DuckDBPyConnection, since: date | None = None, until: 
               limit: int = 20) -> list[dict[str, Any]]:
     """The directed source -> target pairs with most events: [{"source", "target", "events", "goldstein_mean"}]."""
     limit = _integer("limit", limit, 1, MAX_LIMIT)
-    where, params = _period_where(since, until, False)
-    return _top_pairs(con, where, params, limit, "round(avg(e.goldstein), 4) AS goldstein_mean")
+    since, until = _range(since, until)
+    return [{k: d[k] for k in ("source", "target", "events", "goldstein_mean")}
+            for d in _top_pairs(con, since, until, limit, self_pairs=True)]
 
 
 def network(con: duckdb.DuckDBPyConnection, since: date | None = None, until: date | None = None,
@@ -694,11 +731,10 @@ def network(con: duckdb.DuckDBPyConnection, since: date | None = None, until: da
     its events in the period, as source plus as target.
     """
     limit = _integer("limit", limit, 1, 10 * MAX_LIMIT)
+    since, until = _range(since, until)
     where, params = _period_where(since, until, False)
     sides = _side_counts(con, where, params)
-    edges = _top_pairs(con, where + " AND e.source_code <> e.target_code", params, limit,
-                       "count_if(e.quad IN (1, 2)) AS cooperation, count_if(e.quad IN (3, 4)) AS conflict, "
-                       "round(avg(e.goldstein), 4) AS goldstein_mean", sides)
+    edges = _top_pairs(con, since, until, limit, self_pairs=False, sides=sides)
     codes = {e["source"] for e in edges} | {e["target"] for e in edges}
     counts = {c: sides[0].get(c, 0) + sides[1].get(c, 0) for c in codes}
     nodes = [{"id": c, "name": actor_label(c) or c, "events": counts[c]}

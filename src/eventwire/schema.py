@@ -11,6 +11,11 @@ names; `end` is an SQL keyword, so queries write it quoted: `"end"`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
+
 _PLACE = """
     place_text VARCHAR, place_start INTEGER, place_end INTEGER, place_name VARCHAR, place_geonameid BIGINT,
     place_lat DOUBLE, place_lon DOUBLE, place_country VARCHAR, place_admin1 VARCHAR, place_precision VARCHAR,
@@ -102,10 +107,44 @@ CREATE TABLE signatures (              -- MinHash of each article's body, to clu
 );
 """
 
+# Version 2: `dyads`, a summary of `events` per directed pair of actor codes, kept by the store in
+# the transaction that recomputes the events (store._aggregate) and built here for existing stores.
+# Only events with both codes count; `flagged` splits off negated or hypothetical ones. Goldstein
+# sums are DECIMAL so that adding and taking away events leaves exactly the sum of the rows left,
+# whatever order batches came in.
+DYADS_FROM_EVENTS = """
+INSERT INTO dyads
+SELECT source_code, target_code, coalesce(negated, false) OR coalesce(hypothetical, false) AS flagged,
+       count(*) AS events, count_if(quad = 1) AS quad1, count_if(quad = 2) AS quad2,
+       count_if(quad = 3) AS quad3, count_if(quad = 4) AS quad4,
+       count(goldstein) AS goldstein_n, coalesce(sum(goldstein::DECIMAL(38, 10)), 0) AS goldstein_sum
+FROM events WHERE source_code IS NOT NULL AND target_code IS NOT NULL
+GROUP BY 1, 2, 3;
+"""
+_V2 = """
+CREATE TABLE dyads (                   -- events per directed pair of actor codes (derived from events)
+    source_code VARCHAR NOT NULL, target_code VARCHAR NOT NULL,
+    flagged BOOLEAN NOT NULL,          -- negated or hypothetical events
+    events BIGINT NOT NULL, quad1 BIGINT NOT NULL, quad2 BIGINT NOT NULL, quad3 BIGINT NOT NULL,
+    quad4 BIGINT NOT NULL,
+    goldstein_n BIGINT NOT NULL,       -- events with a Goldstein value
+    goldstein_sum DECIMAL(38, 10) NOT NULL,
+    PRIMARY KEY (source_code, target_code, flagged)
+);
+""" + DYADS_FROM_EVENTS
+
 # (version, description, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "articles, copies, segments, actors, places, times, quotes, mentions, events, failures, signatures", _V1),
+    (2, "dyads: events per directed pair of actor codes", _V2),
 ]
 LATEST = MIGRATIONS[-1][0]
 TABLES = ("articles", "copies", "segments", "actors", "places", "times", "quotes", "mentions", "events",
           "failures", "signatures")
+DERIVED = ("dyads",)  # summaries of `events` the store keeps in step with it
+
+
+def rebuild_dyads(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild `dyads` from `events`: for stores whose events were written by other means (benchmarks, tests)."""
+    con.execute("DELETE FROM dyads")
+    con.execute(DYADS_FROM_EVENTS)

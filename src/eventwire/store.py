@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from eventwire import dedup, rows
 from eventwire.errors import EventwireError
 from eventwire.model import Article, Failure, Result, Segment
-from eventwire.schema import LATEST, MIGRATIONS, TABLES
+from eventwire.schema import DERIVED, LATEST, MIGRATIONS, TABLES
 
 DEFAULT_DB = "eventwire.duckdb"
 # Child tables that analysis produces; --recode replaces them. Segments come from cleaning and stay.
@@ -146,7 +146,7 @@ class Store:
         return [r[0] for r in self.con.sql("SELECT id FROM articles ORDER BY seq").fetchall()]
 
     def count(self, table: str) -> int:
-        if table not in TABLES:
+        if table not in TABLES + DERIVED:
             raise ValueError(f"no table {table!r}")
         return self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
@@ -366,6 +366,11 @@ class Store:
         if not event_ids:
             return 0
         params = [list(event_ids)]
+        # `dyads` follows: the old rows' share is taken away and the new rows' share added (see schema.py).
+        self.con.execute(f"CREATE TEMP TABLE IF NOT EXISTS _eventwire_dyad_delta AS {_DYAD_DELTA.format(sign=1)} "
+                         f"WITH NO DATA", params)
+        self.con.execute("DELETE FROM _eventwire_dyad_delta")
+        self.con.execute(f"INSERT INTO _eventwire_dyad_delta {_DYAD_DELTA.format(sign=-1)}", params)
         self.con.execute("DELETE FROM events WHERE id IN (SELECT unnest(?::VARCHAR[]))", params)
         firsts = ", ".join(f"first(m.{c} ORDER BY a.seq, m.n) AS {c}" for c in _EVENT_FIRSTS)
         self.con.execute(f"""
@@ -383,6 +388,14 @@ class Store:
             JOIN copies c ON c.article_id = m.article_id
             WHERE m.event_id IN (SELECT unnest(?::VARCHAR[]))
             GROUP BY m.event_id""", params)
+        self.con.execute(f"INSERT INTO _eventwire_dyad_delta {_DYAD_DELTA.format(sign=1)}", params)
+        sums = ", ".join(f"sum({c})" for c in _DYAD_COUNTS)
+        updates = ", ".join(f"{c} = dyads.{c} + excluded.{c}" for c in _DYAD_COUNTS)
+        self.con.execute(f"""
+            INSERT INTO dyads SELECT source_code, target_code, flagged, {sums}
+            FROM _eventwire_dyad_delta GROUP BY 1, 2, 3
+            ON CONFLICT (source_code, target_code, flagged) DO UPDATE SET {updates}""")
+        self.con.execute("DELETE FROM dyads WHERE events = 0")
         return len(event_ids)
 
     def _insert(self, table: str, new_rows: list[rows.Row], *, ignore: bool = False) -> None:
@@ -400,7 +413,7 @@ class Store:
     def arrow_schema(self, table: str) -> pa.Schema:
         """The Arrow schema of a table's rows (also the schema of a Parquet shard of that table)."""
         if table not in self._arrow:
-            if table not in TABLES:
+            if table not in TABLES + DERIVED:
                 raise ValueError(f"no table {table!r}")
             self._arrow[table] = self.con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
         return self._arrow[table]
@@ -460,6 +473,18 @@ _EVENT_FIRSTS = ("date", "date_granularity", "date_start", "date_end", "code", "
                  "place_text", "place_start", "place_end", "place_name", "place_geonameid", "place_lat",
                  "place_lon", "place_country", "place_admin1", "place_precision", "place_how", "place_rule",
                  "negated", "hypothetical")
+
+
+# The share of the events rows of a list of ids in `dyads`, times `sign` (1 or -1; not user input).
+_DYAD_COUNTS = ("events", "quad1", "quad2", "quad3", "quad4", "goldstein_n", "goldstein_sum")
+_DYAD_DELTA = """
+    SELECT source_code, target_code, coalesce(negated, false) OR coalesce(hypothetical, false) AS flagged,
+           {sign} * count(*) AS events, {sign} * count_if(quad = 1) AS quad1, {sign} * count_if(quad = 2) AS quad2,
+           {sign} * count_if(quad = 3) AS quad3, {sign} * count_if(quad = 4) AS quad4,
+           {sign} * count(goldstein) AS goldstein_n,
+           ({sign} * coalesce(sum(goldstein::DECIMAL(38, 10)), 0))::DECIMAL(38, 10) AS goldstein_sum
+    FROM events WHERE id IN (SELECT unnest(?::VARCHAR[])) AND source_code IS NOT NULL AND target_code IS NOT NULL
+    GROUP BY 1, 2, 3"""
 
 
 def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
