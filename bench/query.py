@@ -71,7 +71,7 @@ def build(path: Path, n: int) -> float:
     import duckdb
 
     from eventwire.events import codebook
-    from eventwire.schema import rebuild_dyads
+    from eventwire.schema import fill_sentence_grams, rebuild_dyads
     from eventwire.store import Store
 
     start = time.perf_counter()
@@ -161,6 +161,7 @@ def build(path: Path, n: int) -> float:
                    'synthetic' AS source, 'outlet' || (a % 300) || '.example' AS outlet, 'art' || a AS story_id,
                    'synthetic text' AS text, now()::TIMESTAMP AS ingested_at, now()::TIMESTAMP AS coded_at
             FROM range(?) t(a)""", [(n + 3) // 4])
+        fill_sentence_grams(con)  # the store computes it as it writes mentions; here the migration's backfill
         rebuild_dyads(con)  # the store keeps this summary of `events` as it writes them; here it is built once
         con.execute("CHECKPOINT")
     finally:

@@ -18,6 +18,7 @@ from eventwire import rows
 from eventwire.cli import demo_path, main
 from eventwire.model import Result
 from eventwire.pipeline import analyze_and_resolve, run
+from eventwire.schema import sentence_grams, sentence_grams_sql
 from eventwire.store import Store
 from test_store import TIMESTAMPS, hold, snapshot
 
@@ -60,6 +61,16 @@ def test_ingest_stores_every_article_with_its_analysis_and_failures(demo_db):
         assert len(set(stories.values())) == 26
         # every mention counts towards exactly one events row, and the counts add up
         assert store.con.execute("SELECT sum(num_mentions) FROM events").fetchall() == [(store.count("mentions"),)]
+
+
+@pytest.mark.model
+def test_ingested_mentions_carry_the_trigram_signature_of_their_sentence(demo_db):
+    path, _ = demo_db
+    with Store(path) as store:
+        found = store.con.execute(f"SELECT sentence_text, sentence_grams, {sentence_grams_sql('sentence_text')} "
+                                  "FROM mentions").fetchall()
+    assert len(found) > 100
+    assert all(stored is not None and stored == sql == sentence_grams(text) for text, stored, sql in found)
 
 
 @pytest.mark.model

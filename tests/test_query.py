@@ -11,7 +11,9 @@ import pytest
 from eventwire import query
 from eventwire.errors import EventwireError
 from eventwire.query import EventFilter, QueryError
-from querydata import article_id, make_store
+from eventwire.schema import fill_sentence_grams, sentence_grams
+from eventwire.store import Batch, Store
+from querydata import Ev, Story, article_id, build, make_store
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +107,89 @@ def test_text_search_pages_equal_the_plain_subquery(con, monkeypatch, q):
             assert fast == plain
             assert fast["total"] == len(expected)
             assert {e["id"] for e in fast["events"]} <= expected
+
+
+# Sentences whose lower-casing is not plain ASCII: Turkish dotted I, final sigma, sharp s, the Kelvin
+# sign, accents, emoji and punctuation.
+UNICODE_SENTENCES = [
+    ("Erdoğan met Putin in İSTANBUL on Monday.", "met"),
+    ("ΤΣΙΠΡΑΣ praised ΟΔΟΣ officials in Athens.", "praised"),
+    ("Scholz visited the Straße des 17. Juni in Berlin.", "visited"),
+    ("The KELVIN-scale report (K) criticized Macron.", "criticized"),
+    ("Zelensky thanked «allies» for aid 🇺🇦 — again!", "thanked"),
+    ("Lula e Petro condenaram a ação: 100% de acordo, a_b\\c.", "condenaram"),
+    ("ÉMILE ZOLA accused the army.", "accused"),
+]
+TEXT_QUERIES = ["i", "İ", "ı", "is", "İS", "istanbul", "İstanbul", "ISTANBUL", "ERDOĞAN", "erdoğan", "σ", "οσ",
+                "οδοσ", "οδος", "ΟΔΟΣ", "τσιπρασ", "straße", "STRASSE", "kelvin", "k)", "(k", "«allies»",
+                "🇺🇦", "aid 🇺🇦", "— again!", "ação", "AÇÃO", "100%", "% de", "a_b", "_b\\", "b\\c", "émile",
+                "éMILE zola", "e", "ZOLA accused", "x", "xyz", "met", "MET PUTIN", "  ", "   ", ".", ".!", "!?",
+                "17. juni", "the"]
+
+
+@pytest.fixture(scope="module")
+def unicode_con(tmp_path_factory):
+    stories = [Story(f"u{i}", f"Headline {i}", [(text, [Ev((text.split()[0], "AAA"), None, "010", trigger,
+                                                             "2024-01-0" + str(i + 1))])],
+                     date(2024, 1, i + 1)) for i, (text, trigger) in enumerate(UNICODE_SENTENCES)]
+    path = tmp_path_factory.mktemp("unicode") / "u.duckdb"
+    with Store(path) as store:
+        store.write(Batch(new=[build(s)[0] for s in stories]))
+    con = query.connect(path)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("q", TEXT_QUERIES)
+def test_the_trigram_prefilter_finds_what_the_plain_scan_finds(unicode_con, con, monkeypatch, q):
+    """With or without the signature test, a search gives the same page and total as ILIKE alone over
+    every sentence, Unicode, punctuation and texts under three characters (no prefilter) included."""
+    for c in (unicode_con, con):
+        f = EventFilter(q=q, limit=1000, include_flagged=True).validate()
+        fast = query.events(c, f)
+        with monkeypatch.context() as m:
+            m.setattr(query, "TEXT_PREFILTER", False)
+            plain = query.events(c, f)
+            if f.q:
+                cond, params = query._text_condition(f.q)
+                expected = {r[0] for r in c.execute(f"SELECT event_id FROM mentions WHERE {cond}", params).fetchall()}
+        assert fast == plain
+        if f.q:
+            assert {e["id"] for e in fast["events"]} == expected
+
+
+def test_the_prefilter_drops_no_match_for_any_letter_with_a_case(monkeypatch):
+    """Every code point that lower() or upper() changes, in a sentence and a query of either case:
+    the signature test never removes a row ILIKE matches (those whose UTF-8 length changes with the
+    case, and a sample of the rest)."""
+    con = duckdb.connect()
+    cps = [r[0] for r in con.execute(
+        "SELECT i FROM range(1, 1114112) t(i) WHERE (i < 55296 OR i > 57343) "
+        "AND (lower(chr(i::INTEGER)) != chr(i::INTEGER) OR upper(chr(i::INTEGER)) != chr(i::INTEGER))").fetchall()]
+    cps = [c for n, c in enumerate(cps) if n % 16 == 0
+           or len(chr(c).lower().encode()) != len(chr(c).encode()) or len(chr(c).upper()) != 1]
+    sentences = [w for c in cps for w in ("ab" + chr(c) + "cd", "AB" + chr(c) + "CD")]
+    con.execute("CREATE TABLE mentions (event_id INTEGER, sentence_text VARCHAR, sentence_grams UBIGINT)")
+    con.executemany("INSERT INTO mentions VALUES (?, ?, NULL)", list(enumerate(sentences)))
+    fill_sentence_grams(con)
+    for c in cps:
+        for q in ("b" + chr(c) + "c", "B" + chr(c).upper() + "C", "b" + chr(c).lower() + "c"):
+            found = []
+            for prefilter in (True, False):
+                monkeypatch.setattr(query, "TEXT_PREFILTER", prefilter)
+                cond, params = query._text_condition(q)
+                found.append(con.execute(f"SELECT list(event_id ORDER BY event_id) FROM mentions WHERE {cond}",
+                                         params).fetchall())
+            assert found[0] == found[1], (hex(c), q)
+
+
+def test_the_signature_skips_sentences_without_the_trigrams(unicode_con):
+    masks = unicode_con.execute("SELECT sentence_text, sentence_grams FROM mentions").fetchall()
+    assert all(g == sentence_grams(text) for text, g in masks)
+    q = sentence_grams("stanbul")
+    assert sum(g & q == q for _, g in masks) < len(masks) / 2  # the prefilter leaves ILIKE few rows
+    assert query._text_condition("ab")[0] == "sentence_text ILIKE ?"  # too short for a trigram: plain scan
+    assert query._text_condition("abc")[0].startswith("coalesce(sentence_grams")
 
 
 def test_min_sources_and_flagged_events(con):

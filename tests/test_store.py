@@ -12,9 +12,9 @@ from datetime import date, datetime
 import duckdb
 import pytest
 
-from eventwire import rows
+from eventwire import rows, schema
 from eventwire.model import Actor, Article, Event, Failure, Place, Quote, Result, Segment, TimeRef
-from eventwire.schema import DERIVED, DYADS_FROM_EVENTS, LATEST, TABLES
+from eventwire.schema import DERIVED, DYADS_FROM_EVENTS, LATEST, TABLES, sentence_grams, sentence_grams_sql
 from eventwire.store import Batch, Store, StoreError
 
 TIMESTAMPS = ("ingested_at", "coded_at", "first_seen", "applied_at")
@@ -212,15 +212,54 @@ def test_the_dyads_summary_follows_every_kind_of_write(tmp_path):
     assert tables[0] == tables[1]
 
 
+def drop_sentence_grams(store: Store) -> None:
+    """Make `mentions` as a store before schema version 3 has it."""
+    store.con.execute("DROP INDEX mentions_event")
+    store.con.execute("ALTER TABLE mentions DROP COLUMN sentence_grams")
+    store.con.execute("CREATE INDEX mentions_event ON mentions (event_id)")
+
+
 def test_an_older_store_gets_its_dyads_built_from_its_events(tmp_path):
     path = tmp_path / "ew.duckdb"
     with Store(path) as store:
         store.write(Batch(new=[result(), result(OTHER, events=[event(code="190", source="USA", target="RUS")])]))
         expected = dyads(store)
         store.con.execute("DROP TABLE dyads")
+        drop_sentence_grams(store)
         store.con.execute("DELETE FROM schema_version WHERE version > 1")
     with Store(path) as store:
         assert store.version == LATEST and dyads(store) == expected and len(expected) == 2
+
+
+def test_an_older_store_gets_the_sentence_signatures_the_writer_gives(tmp_path):
+    path = tmp_path / "ew.duckdb"
+    unicode_event = event(code="190", source="USA", target="RUS")
+    unicode_event.sentence = {"index": 0, "start": 0, "end": 45}
+    with Store(path) as store:
+        store.write(Batch(new=[result(), result("İSTANBUL: ΟΔΟΣ Straße, KELVIN (K) — «ação» 🇺🇦 100% a_b.",
+                                                events=[unicode_event])]))
+        written = store.rows("mentions", exclude=TIMESTAMPS)
+        assert store.con.execute("SELECT count(*) FROM mentions WHERE sentence_grams IS NULL").fetchall() == [(0,)]
+        drop_sentence_grams(store)
+        store.con.execute("DELETE FROM schema_version WHERE version > 2")
+    with Store(path) as store:
+        assert store.version == LATEST
+        assert store.rows("mentions", exclude=TIMESTAMPS) == written
+
+
+@pytest.mark.parametrize("text", [None, "", "a", "ab", "abc", "Abc", BODY, OTHER, "İstanbul ıi ΟΔΟΣ οδος ẞß Straße",
+                                  "K Kelvin Ω Å ǅ ϴ ẞ", "«ação» — 100% a_b\\c 🇺🇦 👩‍👩‍👧 \x00\t\n", "𐐀𐐨 Ⱥⱥ Ȿ Ʂ"])
+def test_the_signature_in_python_equals_the_signature_in_sql(text):
+    con = duckdb.connect()
+    assert con.execute(f"SELECT {sentence_grams_sql('?')}", [text]).fetchall() == [(sentence_grams(text),)]
+
+
+def test_python_lowercases_every_code_point_as_duckdb_does():
+    """The writer's signature (Python) and the migration's and ILIKE's (DuckDB) lower-case alike."""
+    con = duckdb.connect()
+    pairs = con.execute("SELECT i, lower(chr(i::INTEGER)) FROM range(1, 1114112) t(i) "
+                        "WHERE i < 55296 OR i > 57343").fetchall()
+    assert [(i, low) for i, low in pairs if schema._lower(chr(i)) != low] == []
 
 
 def test_a_failed_write_leaves_earlier_batches_and_nothing_of_its_own(tmp_path, monkeypatch):

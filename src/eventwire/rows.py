@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eventwire.model import Article, Event, Failure, Result
+from eventwire.schema import sentence_grams
 
 Row = dict[str, Any]
 # Child tables of an article and the Result attribute each is built from.
@@ -117,8 +118,9 @@ def result_rows(result: Result, *, seq: int, story_id: str, ingested_at: datetim
 def _mention_extras(result: Result, event: Event, story_id: str) -> Row:
     start, end = date_range(event.date)
     s = event.sentence
+    text = result.article.text[s["start"]:s["end"]]
     return {"event_id": event_id(event, story_id), "date_start": start, "date_end": end,
-            "sentence_text": result.article.text[s["start"]:s["end"]]}
+            "sentence_text": text, "sentence_grams": sentence_grams(text)}
 
 
 def failure_row(failure: Failure, *, at: datetime) -> Row:

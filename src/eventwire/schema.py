@@ -133,10 +133,38 @@ CREATE TABLE dyads (                   -- events per directed pair of actor code
 );
 """ + DYADS_FROM_EVENTS
 
+# Version 3: `mentions.sentence_grams`, a 64-bit signature of the lower-cased character trigrams of
+# `sentence_text`, so that the text search (query.py) skips the sentences that cannot contain the
+# searched text before it runs ILIKE. A trigram (a, b, c) of code points sets the bit
+# (a * 7919 + b * 104729 + c * 1299709) % 1000003 % 64. Lower-casing is per code point, as DuckDB's
+# lower() and ILIKE do it (`_lower`). The writer computes the signature in Python (`sentence_grams`,
+# rows.py) and this SQL computes the same for existing rows; the two must stay equal
+# (tests/test_store.py), and a change to either is a new step that recomputes the column.
+GRAM_BITS = 64
+_GRAM_MULT = (7919, 104729, 1299709)
+_GRAM_PRIME = 1_000_003
+
+
+def sentence_grams_sql(column: str) -> str:
+    """The SQL expression of `sentence_grams` for a text column or expression (a UBIGINT; 0 for a
+    text of fewer than three characters, NULL for NULL)."""
+    a, b, c = _GRAM_MULT
+    return (f"(SELECT coalesce(list_aggregate(list_transform(range(len(cps) - 2), "
+            f"lambda i: (1::UBIGINT << ((cps[i + 1] * {a} + cps[i + 2] * {b} + cps[i + 3] * {c}) % {_GRAM_PRIME} "
+            f"% {GRAM_BITS})::INTEGER)), 'bit_or'), 0::UBIGINT) "
+            f"FROM (SELECT list_transform(string_split(lower({column}), ''), lambda ch: unicode(ch)::BIGINT) AS cps) "
+            f"WHERE cps IS NOT NULL)")
+
+
+FILL_SENTENCE_GRAMS = f"UPDATE mentions SET sentence_grams = {sentence_grams_sql('sentence_text')} " \
+                      "WHERE sentence_grams IS NULL AND sentence_text IS NOT NULL;"
+_V3 = "ALTER TABLE mentions ADD COLUMN sentence_grams UBIGINT;\n" + FILL_SENTENCE_GRAMS
+
 # (version, description, SQL). Append only.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "articles, copies, segments, actors, places, times, quotes, mentions, events, failures, signatures", _V1),
     (2, "dyads: events per directed pair of actor codes", _V2),
+    (3, "mentions.sentence_grams: trigram signature of the sentence for the text search", _V3),
 ]
 LATEST = MIGRATIONS[-1][0]
 TABLES = ("articles", "copies", "segments", "actors", "places", "times", "quotes", "mentions", "events",
@@ -148,3 +176,27 @@ def rebuild_dyads(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild `dyads` from `events`: for stores whose events were written by other means (benchmarks, tests)."""
     con.execute("DELETE FROM dyads")
     con.execute(DYADS_FROM_EVENTS)
+
+
+def fill_sentence_grams(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute `mentions.sentence_grams` where it is missing: for rows written by other means
+    (benchmarks, tests, shards of an older eventwire)."""
+    con.execute(FILL_SENTENCE_GRAMS)
+
+
+def _lower(ch: str) -> str:
+    """One code point lower-cased as DuckDB's lower() does it: the simple case mapping, so 'İ'
+    becomes 'i' (Python's 'i' + combining dot) and a final 'Σ' becomes 'σ' (as every 'Σ')."""
+    return ch.lower()[0]
+
+
+def sentence_grams(text: str | None) -> int | None:
+    """The trigram signature of a text, as `sentence_grams_sql` computes it in the store."""
+    if text is None:
+        return None
+    a, b, c = _GRAM_MULT
+    cps = [ord(_lower(ch)) for ch in text]
+    mask = 0
+    for x, y, z in zip(cps, cps[1:], cps[2:], strict=False):  # the trigrams: shorter lists end the zip
+        mask |= 1 << ((x * a + y * b + z * c) % _GRAM_PRIME % GRAM_BITS)
+    return mask

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from eventwire import dedup, rows
 from eventwire.errors import EventwireError
 from eventwire.model import Article, Failure, Result, Segment
-from eventwire.schema import DERIVED, LATEST, MIGRATIONS, TABLES
+from eventwire.schema import DERIVED, LATEST, MIGRATIONS, TABLES, fill_sentence_grams
 
 DEFAULT_DB = "eventwire.duckdb"
 # Child tables that analysis produces; --recode replaces them. Segments come from cleaning and stay.
@@ -320,6 +320,9 @@ class Store:
                     mentions = mentions.set_column(mentions.schema.get_field_index("event_id"), "event_id",
                                                    pa.array(event_ids, pa.string()))
                 self._insert_table("mentions", mentions)
+                if mentions.schema.get_field_index("sentence_grams") < 0 \
+                        or mentions.column("sentence_grams").null_count:  # shards of an older eventwire
+                    fill_sentence_grams(con)
             out.mentions = mentions.num_rows
             affected = set(mentions.column("event_id").to_pylist())
 
