@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -54,11 +55,17 @@ def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
 
 def signature(text: str, size: int = SHINGLE) -> np.ndarray:
     """The MinHash signature of a story text, as NUM_PERM unsigned 32-bit values."""
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
     grams = shingles(text, size)
     if grams:
         m.update_batch(list(grams))
     return m.hashvalues.astype(np.uint32)
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The (seeded, so fixed) permutation parameters, drawn once rather than for every signature."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def to_bytes(sig: np.ndarray) -> bytes:

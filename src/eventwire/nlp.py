@@ -20,7 +20,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
+from spacy.attrs import IDX, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -62,9 +64,61 @@ class Analysis:
 
     def to_original(self, i: int) -> int:
         """Original offset of Doc character `i` (clamped into the segment that holds it)."""
+        table = self._table if self._table is not None else self._build_table()
+        if 0 <= i < len(table):
+            return table[i]
+        return self._to_original(i)
+
+    def _to_original(self, i: int) -> int:
         piece = self._piece(i)
         local = min(max(i - piece.doc_start, 0), len(piece.norm.text))
         return piece.norm.to_original(local)
+
+    def _build_table(self) -> list[int]:
+        """`to_original` of every Doc character up to the end of the text, built once per article."""
+        table: list[int] = []
+        pieces = self.pieces
+        ordered = bool(pieces) and pieces[0].doc_start == 0 and all(
+            a.doc_start < b.doc_start for a, b in pairwise(pieces))
+        if ordered:
+            for n, piece in enumerate(pieces):
+                norm, size = piece.norm, len(piece.norm.text)
+                # Doc characters this piece answers for: up to the next piece, or its own end.
+                width = pieces[n + 1].doc_start - piece.doc_start if n + 1 < len(pieces) else size + 1
+                kept = min(width, size + 1)
+                if norm.offsets is None:
+                    table.extend(range(norm.base, norm.base + kept))
+                else:
+                    base = norm.base
+                    table.extend([base + o for o in norm.offsets[:kept]])
+                if width > kept:
+                    table.extend([norm.to_original(size)] * (width - kept))
+        self._table = table
+        return table
+
+    def token_starts(self) -> list[int]:
+        """Original offset of every Doc token's first character, by token index (computed once)."""
+        if self._token_starts is None:
+            to_original = self.to_original
+            self._token_starts = [to_original(i) for i in self.token_idx()]
+        return self._token_starts
+
+    def token_idx(self) -> list[int]:
+        """Doc character offset of every token, by token index (computed once)."""
+        if self._token_idx is None:
+            self._token_idx = self.doc.to_array(IDX).tolist() if len(self.doc) else []
+        return self._token_idx
+
+    @property
+    def text(self) -> str:
+        """The Doc's text (`Doc.text` joins every token anew at each access)."""
+        if self._text is None:
+            doc = self.doc
+            text = doc_text(self.pieces) if self.pieces else ""
+            if not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+                text = doc.text
+            self._text = text
+        return self._text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) of the Doc character span [start, end), within its segments."""
@@ -83,6 +137,10 @@ class Analysis:
 
     def __post_init__(self) -> None:
         self._starts = [p.doc_start for p in self.pieces]
+        self._table: list[int] | None = None
+        self._token_starts: list[int] | None = None
+        self._token_idx: list[int] | None = None
+        self._text: str | None = None
 
 
 def model_name() -> str:
@@ -124,10 +182,12 @@ def _load(name: str) -> Language:
 )
 def segment_starts(doc: Doc) -> Doc:
     """The first token after a blank line (a segment boundary) starts a sentence."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        if previous.is_space and "\n\n" in previous.text:
-            token.is_sent_start = True
+    if len(doc) < 2:
+        return doc
+    spaces = doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist()  # a segment boundary is a space token
+    for i in spaces:
+        if "\n\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 
-from spacy.tokens import Span
+import numpy as np
+from spacy.attrs import DEP, LOWER
+from spacy.tokens import Doc, Span
 
 from eventwire.actors.lexicon import Lexicon, default_lexicon
 from eventwire.clean.normalize import name_key
@@ -139,7 +141,7 @@ def _same_names(analysis: Analysis, mentions: list[Mention], readings: dict[str,
     names = {m.text for m in mentions if readings.get(_key(m.text)) and m.text[:1].isupper()}
     if not names:
         return []
-    text = analysis.doc.text
+    text = analysis.text
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b",
                          re.IGNORECASE)
     taken = [(m.start, m.end) for m in mentions]
@@ -183,7 +185,7 @@ def _mentions(analysis: Analysis, lexicon: Lexicon, gaz: Gazetteer) -> list[Ment
     taken.update(t.i for ent in doc.ents for t in ent)  # people and organisations are not places
     found.extend(_missed_names(analysis, lexicon, gaz, taken))
     found.sort(key=lambda m: m.start)
-    _qualify(found, doc.text)
+    _qualify(found, analysis.text)
     return found
 
 
@@ -226,7 +228,8 @@ def _missed_names(analysis: Analysis, lexicon: Lexicon, gaz: Gazetteer, taken: s
     """Capitalised names after a locative preposition that the gazetteer knows and NER missed."""
     doc = analysis.doc
     found: list[Mention] = []
-    for token in doc:
+    for i in _prepositions(doc):
+        token = doc[i]
         locative = token.lower_ in LOCATIVE or (token.lower_ == "of" and token.head.lower_ in AREA_HEADS)
         if token.dep_ != "prep" or not locative:
             continue
@@ -246,11 +249,21 @@ def _missed_names(analysis: Analysis, lexicon: Lexicon, gaz: Gazetteer, taken: s
     return found
 
 
+def _prepositions(doc: Doc) -> list[int]:
+    """Indexes of the tokens `_missed_names` may start from: "prep" dependents that are a locative or "of"."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings  # a label or word's id as the Doc stores it (a symbol or a hash)
+    values = doc.to_array([DEP, LOWER])
+    words = np.fromiter((strings[w] for w in LOCATIVE | {"of"}), dtype=values.dtype)
+    return np.flatnonzero((values[:, 0] == np.uint64(strings["prep"])) & np.isin(values[:, 1], words)).tolist()
+
+
 def _known(name: str, lexicon: Lexicon, gaz: Gazetteer) -> bool:
     """Whether a name the model did not tag is a place all the same: a country, region or
     division, or the main name of a sizeable town that is not also a calendar word or an actor."""
     entry = lexicon.lookup(name)
-    if entry is not None:
+    if entry is not None and entry.kind != "metonym":  # a capital after "in" is the town ("met in Kyiv")
         return entry.kind == "country"  # "Hamas", "the Pentagon": actors the dictionary knows
     if name_key(name) in CALENDAR_WORDS:
         return False

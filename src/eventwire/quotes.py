@@ -21,12 +21,16 @@ between the paragraphs such as an advertisement line, are left out).
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import accumulate
 from typing import Any
 
-from spacy.tokens import Span, Token
+import numpy as np
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.tokens import Doc, Span, Token
 
 from eventwire.actors.resolve import SPEECH_VERBS
 from eventwire.model import Actor, Quote
@@ -60,6 +64,7 @@ DOUBLE, SINGLE, GUILLEMET = "double", "single", "guillemet"
 FAMILY = {"“": DOUBLE, "”": DOUBLE, '"': DOUBLE, "„": DOUBLE, "‟": DOUBLE,
           "‘": SINGLE, "’": SINGLE, "'": SINGLE, "‚": SINGLE,
           "«": GUILLEMET, "»": GUILLEMET}
+_MARK = re.compile("[" + re.escape("".join(FAMILY)) + "]")
 OPENING_PUNCT = "([{—–-/:"
 MAX_SINGLE = 300  # a longer ‘…’ is more likely two apostrophes than a quote
 MAX_PARAGRAPHS = 20  # a quote continued over more paragraphs than this is taken as unbalanced
@@ -116,10 +121,9 @@ def quote_spans(paragraphs: list[str], continues: list[bool] | None = None) -> l
 
 def _marks(text: str, paragraph: int) -> list[Mark]:
     marks = []
-    for pos, ch in enumerate(text):
-        family = FAMILY.get(ch)
-        if family is None:
-            continue
+    for match in _MARK.finditer(text):
+        pos, ch = match.start(), match.group()
+        family = FAMILY[ch]
         prev = text[pos - 1] if pos else " "
         nxt = text[pos + 1] if pos + 1 < len(text) else " "
         left = (prev.isspace() or prev in OPENING_PUNCT or FAMILY.get(prev) is not None) and not nxt.isspace()
@@ -217,17 +221,15 @@ class _Quoter:
         self.analysis = analysis
         self.doc = analysis.doc
         self.text = analysis.result.article.text
-        self.doc_text = self.doc.text  # built anew by every access
-        self.starts = [t.idx for t in self.doc]
+        self.doc_text = analysis.text
+        self.starts = analysis.token_idx()
         self.in_quote = [False] * len(self.doc)
         self.sents: list[Span] = list(self.doc.sents)
         self.sent_of = [0] * len(self.doc)
-        self.words = [0]  # words[k]: how many of the first k tokens are words (not punctuation or space)
-        for token in self.doc:
-            self.words.append(self.words[-1] + (not token.is_punct and not token.is_space))
+        # words[k]: how many of the first k tokens are words (not punctuation or space)
+        self.words = [0, *accumulate(_word_flags(self.doc))]
         for n, sent in enumerate(self.sents):
-            for k in range(sent.start, sent.end):
-                self.sent_of[k] = n
+            self.sent_of[sent.start:sent.end] = [n] * (sent.end - sent.start)
         # Every actor mention, by original start, to map speaker tokens to actors.
         self.mentions = sorted(((m["start"], m["end"], m, a) for a in actors for m in a.mentions),
                                key=lambda row: (row[0], row[1]))
@@ -436,7 +438,8 @@ class _Quoter:
     def _indirect(self) -> list[tuple[int, Callable[[], Quote | None]]]:
         """Reported clauses of speech verbs and "according to", each to be made in reading order."""
         todo: list[tuple[int, Callable[[], Quote | None]]] = []
-        for token in self.doc:
+        for i in _speech_candidates(self.doc):
+            token = self.doc[i]
             if self.in_quote[token.i]:
                 continue
             lemma = token.lemma_.lower()
@@ -512,6 +515,26 @@ class _Quoter:
             return None
         start, end = self.analysis.span(span.start_char, span.end_char)
         return Quote(text=self.text[start:end], start=start, end=end, direct=False)
+
+
+def _word_flags(doc: Doc) -> list[bool]:
+    """For each token, whether it is a word (neither punctuation nor space)."""
+    if not len(doc):
+        return []
+    flags = doc.to_array([IS_PUNCT, IS_SPACE])
+    return (flags.sum(axis=1) == 0).tolist()
+
+
+def _speech_candidates(doc: Doc) -> list[int]:
+    """Indexes of the tokens `_indirect` looks at: a quote verb's lemma, or "according"."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    values = doc.to_array([LEMMA, LOWER])
+    lemmas = {int(h) for h in np.unique(values[:, 0]) if strings[int(h)].lower() in QUOTE_VERBS}
+    wanted = np.isin(values[:, 0], np.fromiter(lemmas, dtype=values.dtype, count=len(lemmas))) \
+        | (values[:, 1] == np.uint64(strings["according"]))
+    return np.flatnonzero(wanted).tolist()
 
 
 def _subject(verb: Token) -> Token | None:

@@ -1049,13 +1049,7 @@ def _quarter_context(text: str, found: list[tuple[_Candidate, Norm, int]]) -> li
 
 def _doc_text(analysis: Analysis) -> str:
     """The Doc's text, from the pieces it was made of (Doc.text joins every token, each time)."""
-    from eventwire.nlp import doc_text
-
-    doc = analysis.doc
-    text = doc_text(analysis.pieces) if analysis.pieces else ""
-    if not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
-        return doc.text
-    return text
+    return analysis.text
 
 
 def _sentence_starts(doc) -> list[int]:  # type: ignore[no-untyped-def]

@@ -27,7 +27,7 @@ CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj", "ac
 def anchor_events(analysis: Analysis, events: list[Event], times: list[TimeRef], places: list[Place]) -> None:
     """Set `date`, `date_granularity`, `date_rule` and `place` on each event, in place."""
     article = analysis.result.article
-    starts = [analysis.to_original(t.idx) for t in analysis.doc] if events else []
+    starts = analysis.token_starts() if events else []
     actor_spans = [(m["start"], m["end"]) for a in analysis.result.actors for m in a.mentions if a.how != "place"]
     places = [p for p in places if p.lat is not None and (_where(analysis, starts, p) or not any(
         s < p.end and p.start < e for s, e in actor_spans))]

@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cache
 
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Span, Token
 
 from eventwire.datafiles import data_path
@@ -84,13 +85,14 @@ class Coder:
         spans = sorted((m["start"], m["end"], n) for n, a in enumerate(actors) for m in a.mentions)
         starts = [s for s, _, _ in spans]
         self.actor_of: dict[int, int] = {}
-        for token in self.doc:
-            if token.is_space:
-                continue
-            pos = analysis.to_original(token.idx)
-            k = bisect.bisect_right(starts, pos) - 1
-            if k >= 0 and spans[k][0] <= pos < spans[k][1]:
-                self.actor_of[token.i] = spans[k][2]
+        if spans:
+            spaces = self.doc.to_array(IS_SPACE).tolist() if len(self.doc) else []
+            for i, pos in enumerate(analysis.token_starts()):
+                if spaces[i]:
+                    continue
+                k = bisect.bisect_right(starts, pos) - 1
+                if k >= 0 and spans[k][0] <= pos < spans[k][1]:
+                    self.actor_of[i] = spans[k][2]
         self.first_body_sentence = next(
             (i for i, s in enumerate(self.doc.sents) if analysis.segment_kind(s.start_char) == "body"), 0)
 
