@@ -177,8 +177,7 @@ class Store:
         assigned: list[str] = []
         next_seq = self._next_seq
         con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction(index, assigned):
             tables: dict[str, list[rows.Row]] = {}
             affected: set[str] = set()
 
@@ -243,19 +242,9 @@ class Store:
             out.mentions = len(tables.get("mentions", []))
             affected |= {r["event_id"] for r in tables.get("mentions", [])}
 
-            failure_rows = [rows.failure_row(f, at=now) for f in batch.failures]
-            before = self.count("failures")
-            self._insert("failures", failure_rows, ignore=True)  # the same failure seen again is one row
-            out.failures = self.count("failures") - before
-
+            failures = [rows.failure_row(f, at=now) for f in batch.failures]
+            out.failures = self._add_failures(pa.Table.from_pylist(failures, schema=self.arrow_schema("failures")))
             out.events = self._aggregate(sorted(affected))
-            con.execute("COMMIT")
-        except BaseException as exc:
-            _rollback(con)
-            index.forget(assigned)
-            if isinstance(exc, (duckdb.Error, OSError, pa.ArrowException)):
-                raise StoreError(f"cannot write to {self.path}: {_reason(exc)}") from exc
-            raise
         self._next_seq = next_seq
         return out
 
@@ -277,8 +266,7 @@ class Store:
         con = self.con
         empty = {t: pa.Table.from_pylist([], schema=self.arrow_schema(t)) for t in TABLES}
         tables = {t: tables.get(t) or empty[t] for t in TABLES}
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction(index, assigned):
             articles = tables["articles"].sort_by("seq")
             ids = articles.column("id").to_pylist()
             signatures = dict(zip(tables["signatures"].column("article_id").to_pylist(),
@@ -340,25 +328,38 @@ class Store:
             out.copies = max(0, added.num_rows - len(fresh))  # an article's own first copy is not a reprint
             affected |= self._event_ids_of(list(set(added.column("article_id").to_pylist()) - set(fresh)))
 
-            before = self.count("failures")
-            self._insert_table("failures", tables["failures"], ignore=True)
-            out.failures = self.count("failures") - before
+            out.failures = self._add_failures(tables["failures"])
             out.events = self._aggregate(sorted(affected))
-            con.execute("COMMIT")
+        self._next_seq = next_seq
+        return out
+
+    @contextlib.contextmanager
+    def _transaction(self, index: Any, assigned: list[str]) -> Iterator[None]:
+        """One batch's transaction: on any error nothing of it stays, in the database or in the
+        near-duplicate index, and database, disk and Arrow errors become one StoreError line."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            self.con.execute("COMMIT")
         except BaseException as exc:
-            _rollback(con)
+            _rollback(self.con)
             index.forget(assigned)
             if isinstance(exc, (duckdb.Error, OSError, pa.ArrowException)):
                 raise StoreError(f"cannot write to {self.path}: {_reason(exc)}") from exc
             raise
-        self._next_seq = next_seq
-        return out
+
+    def _add_failures(self, data: pa.Table) -> int:
+        """Insert failure rows; the same failure seen again is one row. Returns how many were new."""
+        before = self.count("failures")
+        self._insert_table("failures", data, ignore=True)
+        return self.count("failures") - before
 
     def _insert_table(self, table: str, data: pa.Table, *, ignore: bool = False) -> None:
         if not data.num_rows:
             return
         self.con.register("_eventwire_rows", data)
         try:
+            # `table` is one of the schema's own names, never user input; the values go as Arrow data.
             self.con.execute(f"INSERT {'OR IGNORE ' if ignore else ''}INTO {table} BY NAME "
                              f"SELECT * FROM _eventwire_rows")
         finally:
@@ -404,14 +405,7 @@ class Store:
     def _insert(self, table: str, new_rows: list[rows.Row], *, ignore: bool = False) -> None:
         if not new_rows:
             return
-        data = pa.Table.from_pylist(new_rows, schema=self.arrow_schema(table))
-        self.con.register("_eventwire_rows", data)
-        try:
-            # `table` is one of the schema's own names, never user input; the values go as Arrow data.
-            self.con.execute(f"INSERT {'OR IGNORE ' if ignore else ''}INTO {table} BY NAME "
-                             f"SELECT * FROM _eventwire_rows")
-        finally:
-            self.con.unregister("_eventwire_rows")
+        self._insert_table(table, pa.Table.from_pylist(new_rows, schema=self.arrow_schema(table)), ignore=ignore)
 
     def arrow_schema(self, table: str) -> pa.Schema:
         """The Arrow schema of a table's rows (also the schema of a Parquet shard of that table)."""
