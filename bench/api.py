@@ -19,7 +19,6 @@ is the request median over the direct median. The project's target: under 20 ms 
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -28,14 +27,15 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from query import API_TARGET_MS, build
+from query import store_options, synthetic_store
+
+API_TARGET_MS = 20.0  # what the API may add per request over the direct query
 
 
 def cases() -> list[tuple[str, Callable[[Any], Any], str]]:
@@ -189,38 +189,12 @@ def measure(db: Path, repeats: int) -> dict[str, dict[str, Any]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 events, 9 rounds per query")
-    parser.add_argument("--events", type=int, default=None, help="events in the synthetic store")
-    parser.add_argument("--repeats", type=int, default=None, help="timed rounds per query")
-    parser.add_argument("--db", type=Path, default=None, help="store path (reused if it exists)")
-    parser.add_argument("--keep", action="store_true", help="keep the store after the run")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    n = args.events or (100_000 if args.quick else 1_000_000)
-    repeats = args.repeats or (9 if args.quick else 21)
-    tmp = None
-    if args.db is None:
-        tmp = tempfile.TemporaryDirectory(prefix="eventwire-bench-")
-        db = Path(tmp.name) / "query.duckdb"
-    else:
-        db = args.db
-    try:
-        if db.exists():
-            print(f"reusing {db}", file=sys.stderr)
-        else:
-            print(f"building a synthetic store of {n:,} events at {db} ...", file=sys.stderr)
-            build(db, n)
-        import duckdb
+    import duckdb
 
-        with duckdb.connect(str(db), read_only=True) as con:
-            stored = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+    args = store_options(__doc__.splitlines()[0], quick_repeats=9, repeats=21)
+    repeats = args.repeats
+    with synthetic_store(args) as (db, stored, _):
         results = measure(db, repeats)
-    finally:
-        if tmp is not None and not args.keep:
-            tmp.cleanup()
-        elif tmp is not None:
-            print(f"store kept at {db}", file=sys.stderr)
     worst = max(max(r["in_process_added_ms"], r["http_added_ms"]) for r in results.values())
     figures = {"events": stored, "repeats": repeats, "target_added_ms": API_TARGET_MS, "queries": results,
                "worst_added_ms": worst, "all_under_target": worst < API_TARGET_MS,

@@ -23,6 +23,7 @@ same queries is measured by bench/api.py.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -215,17 +216,27 @@ def direct(db: Path, repeats: int) -> dict[str, dict[str, float]]:
         con.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 events, 7 runs per query")
+def store_options(description: str, quick_repeats: int, repeats: int) -> argparse.Namespace:
+    """The command line shared with bench/api.py: store size, rounds, where the store lives."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=f"100,000 events, {quick_repeats} rounds per query")
     parser.add_argument("--events", type=int, default=None, help="events in the synthetic store")
-    parser.add_argument("--repeats", type=int, default=None, help="timed runs per query")
+    parser.add_argument("--repeats", type=int, default=None, help="timed rounds per query")
     parser.add_argument("--db", type=Path, default=None, help="store path (reused if it exists)")
     parser.add_argument("--keep", action="store_true", help="keep the store after the run")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    n = args.events or (100_000 if args.quick else 1_000_000)
-    repeats = args.repeats or (7 if args.quick else 15)
+    args.events = args.events or (100_000 if args.quick else 1_000_000)
+    args.repeats = args.repeats or (quick_repeats if args.quick else repeats)
+    return args
+
+
+@contextlib.contextmanager
+def synthetic_store(args: argparse.Namespace) -> Iterator[tuple[Path, int, float | None]]:
+    """(path, events stored, seconds it took to build or None when reused): `--db` or a temporary
+    store, removed afterwards unless `--keep`."""
+    import duckdb
+
     tmp = None
     if args.db is None:
         tmp = tempfile.TemporaryDirectory(prefix="eventwire-bench-")
@@ -233,16 +244,28 @@ def main() -> None:
     else:
         db = args.db
     try:
+        built = None
         if db.exists():
-            built = None
             print(f"reusing {db}", file=sys.stderr)
         else:
-            print(f"building a synthetic store of {n:,} events at {db} ...", file=sys.stderr)
-            built = round(build(db, n), 1)
-        import duckdb
-
+            print(f"building a synthetic store of {args.events:,} events at {db} ...", file=sys.stderr)
+            built = round(build(db, args.events), 1)
         with duckdb.connect(str(db), read_only=True) as con:
             stored = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+        yield db, stored, built
+    finally:
+        if tmp is not None and not args.keep:
+            tmp.cleanup()
+        elif tmp is not None:
+            print(f"store kept at {db}", file=sys.stderr)
+
+
+def main() -> None:
+    import duckdb
+
+    args = store_options(__doc__.splitlines()[0], quick_repeats=7, repeats=15)
+    repeats = args.repeats
+    with synthetic_store(args) as (db, stored, built):
         results = direct(db, repeats)
         figures: dict[str, Any] = {
             "events": stored, "repeats": repeats, "build_seconds": built, "db_mb": round(db.stat().st_size / 2**20),
@@ -251,11 +274,6 @@ def main() -> None:
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                         "duckdb": duckdb.__version__},
         }
-    finally:
-        if tmp is not None and not args.keep:
-            tmp.cleanup()
-        elif tmp is not None:
-            print(f"store kept at {db}", file=sys.stderr)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
