@@ -29,14 +29,14 @@ SEGMENTS: dict[str, tuple[Callable[[Path], GoldSet[Any]], Callable[[Any], Segmen
 }
 
 
-def _common(formats: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _gold_options(formats: list[str], *, format_help: str, unit: str = "pages", argument: str = "folder"):  # type: ignore[no-untyped-def]
+    """The options every `eval` command takes: --format, --limit, --json and the gold's path."""
     def decorate(f):  # type: ignore[no-untyped-def]
         f = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")(f)
         f = click.option("--limit", type=click.IntRange(min=1), default=None,
-                         help="Score only the first N pages.")(f)
-        f = click.option("--format", "fmt", type=click.Choice(sorted(formats)), required=True,
-                         help="Layout of the gold folder.")(f)
-        return click.argument("folder", type=click.Path(path_type=Path))(f)
+                         help=f"Score only the first N {unit}.")(f)
+        f = click.option("--format", "fmt", type=click.Choice(formats), required=True, help=format_help)(f)
+        return click.argument(argument, type=click.Path(path_type=Path))(f)
     return decorate
 
 
@@ -46,7 +46,7 @@ def eval_group() -> None:
 
 
 @eval_group.command("extraction")
-@_common(EXTRACTION)
+@_gold_options(sorted(EXTRACTION), format_help="Layout of the gold folder.")
 def extraction_cmd(folder: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Main-text extraction of the HTML pages in FOLDER, next to bare trafilatura."""
     read, score = EXTRACTION[fmt]
@@ -67,7 +67,7 @@ def extraction_cmd(folder: Path, fmt: str, limit: int | None, as_json: bool) -> 
 
 
 @eval_group.command("segments")
-@_common(SEGMENTS)
+@_gold_options(sorted(SEGMENTS), format_help="Layout of the gold folder.")
 def segments_cmd(folder: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Segment typing of the HTML pages in FOLDER: token precision/recall/F1 per kind."""
     read, score = SEGMENTS[fmt]
@@ -86,11 +86,8 @@ def segments_cmd(folder: Path, fmt: str, limit: int | None, as_json: bool) -> No
 
 
 @eval_group.command("actors")
-@click.option("--format", "fmt", type=click.Choice(["conll-st"]), required=True,
-              help="CoNLL 'token TAG' with B/I-S source, B/I-T target, B/I-R reciprocal actors.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N sentences.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-@click.argument("path", type=click.Path(path_type=Path))
+@_gold_options(["conll-st"], format_help="CoNLL 'token TAG' with B/I-S source, B/I-T target, B/I-R reciprocal actors.",
+               unit="sentences", argument="path")
 def actors_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Actor mentions and codes against the source/target spans of a CoNLL file."""
     from eventwire.actors import default_lexicon, resolve
@@ -118,13 +115,10 @@ def actors_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
 
 
 @eval_group.command("events")
-@click.option("--format", "fmt", type=click.Choice(["pentaclass", "petrarch-xml", "plover-json", "cameo-examples",
-                                                     "conll-st"]), required=True, help="Layout of the gold file.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N sentences.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@_gold_options(["pentaclass", "petrarch-xml", "plover-json", "cameo-examples", "conll-st"],
+               format_help="Layout of the gold file.", unit="sentences", argument="path")
 @click.option("--calibrate", type=click.Path(path_type=Path), default=None,
               help="With --format pentaclass: write the confidence calibration table to this TSV file.")
-@click.argument("path", type=click.Path(path_type=Path))
 def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool, calibrate: Path | None) -> None:
     """Coded events against gold sentences: classes, triples, PLOVER types, example codes or roles."""
     from eventwire.evaluate.events import FORMATS, calibration_table, run_events
@@ -155,11 +149,8 @@ def events_cmd(path: Path, fmt: str, limit: int | None, as_json: bool, calibrate
 
 
 @eval_group.command("geo")
-@click.option("--format", "fmt", type=click.Choice(["lgl", "gwn"]), required=True,
-              help="lgl: LGL or TR-News XML (toponyms with gaztag lat/lon); gwn: GeoWebNews XML.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N articles.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-@click.argument("path", type=click.Path(path_type=Path))
+@_gold_options(["lgl", "gwn"], unit="articles", argument="path",
+               format_help="lgl: LGL or TR-News XML (toponyms with gaztag lat/lon); gwn: GeoWebNews XML.")
 def geo_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Place mentions and their coordinates: recognition P/R/F1, accuracy within 161 km, mean error."""
     from eventwire.evaluate.geo import FORMATS, run_geo, score_geo
@@ -180,11 +171,8 @@ def geo_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
 
 
 @eval_group.command("time")
-@click.option("--format", "fmt", type=click.Choice(["timeml"]), required=True,
-              help="timeml: .tml files (TimeBank, AQUAINT, TempEval-3) under the folder.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Score only the first N documents.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-@click.argument("path", type=click.Path(path_type=Path))
+@_gold_options(["timeml"], format_help="timeml: .tml files (TimeBank, AQUAINT, TempEval-3) under the folder.",
+               unit="documents", argument="path")
 def time_cmd(path: Path, fmt: str, limit: int | None, as_json: bool) -> None:
     """Temporal expressions against TIMEX3 gold: recognition (overlap) and value P/R/F1."""
     from eventwire.evaluate.time import read_timeml, run_times, score_times
