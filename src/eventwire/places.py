@@ -386,15 +386,18 @@ def _choose(candidates: list[Location], mention: Mention, context: Context, lexi
     qualifier = _state_or_country(mention.qualifier, lexicon, gaz) if mention.qualifier else None
     if not candidates:
         return None
-    scored = [(_score(c, qualifier, context, _key(mention.text)) + CAPITAL_BONUS * gaz.is_capital(c), c)
-              for c in candidates]
+    key = _key(mention.text)
+    evidence = context.countries - Counter({c: n for (k, c), n in context.own.items() if k == key})
+    scored = [(_score(c, qualifier, context, evidence) + CAPITAL_BONUS * gaz.is_capital(c), c) for c in candidates]
     score, best = max(scored, key=lambda sc: sc[0])
     if best.kind == "city" and best.population < KNOWN_TOWN and score < 6:
         return None  # a small town nothing in the story points to: more likely a person or a company
     return best, "context" if len(candidates) > 1 else "gazetteer"
 
 
-def _score(location: Location, qualifier: Location | None, context: Context, key: str = "") -> float:
+def _score(location: Location, qualifier: Location | None, context: Context, evidence: Counter[str]) -> float:
+    """How likely `location` is meant; `evidence` counts the countries the story points to
+    without this name's own say."""
     if location.kind == "country":
         score = 8.5  # "Mexico" the country, unless the story is around Mexico, Missouri
     elif location.kind in ("admin1", "admin2"):
@@ -406,10 +409,9 @@ def _score(location: Location, qualifier: Location | None, context: Context, key
             score += 6
         elif qualifier.kind == "country" and location.country == qualifier.country:
             score += 5
-    counts = context.countries - Counter({c: n for (k, c), n in context.own.items() if k == key})
-    total = sum(counts.values())
+    total = sum(evidence.values())
     if location.country and total:
-        score += 4.5 * counts[location.country] / total
+        score += 4.5 * evidence[location.country] / total
     if location.kind == "city" and (location.country, location.admin1) in context.states:
         score += 2.0
     if location.kind != "country" and any(_km(location, a) < NEAR_KM for a in context.anchors[:50]):
