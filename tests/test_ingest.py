@@ -99,6 +99,39 @@ def test_a_second_run_skips_stored_articles_without_parsing_them(demo_db, monkey
 
 
 @pytest.mark.model
+def test_one_text_read_from_many_documents_is_parsed_once_and_each_document_is_a_copy(tmp_path, monkeypatch):
+    story = DEMO / "text" / "france-pension-strike.txt"
+    others = [DEMO / "text" / name for name in ("belarus-march-for-freedom.txt", "us-uk-strike-houthis-yemen.txt")]
+    files = []
+    for n in range(5):  # the same text under five names, between other stories
+        copy = tmp_path / f"reprint-{n}.txt"
+        shutil.copy(story, copy)
+        files.append(str(copy))
+        if n < len(others):
+            files.append(str(others[n]))
+    parsed = []
+    original = analyze_and_resolve
+
+    def counting(items, **kwargs):  # type: ignore[no-untyped-def]
+        for item in original(items, **kwargs):
+            if isinstance(item, Result):
+                parsed.append(item.article.id)
+            yield item
+
+    monkeypatch.setattr("eventwire.ingest.analyze_and_resolve", counting)
+    monkeypatch.setattr("eventwire.ingest.LOOKUP", 2)  # stored-id lookups split between the reprints
+    path = tmp_path / "copies.duckdb"
+    result = ingest("--db", str(path), "--batch-size", "1", "--json", *files)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["stored"], summary["copies"]) == (3, 4)
+    assert len(parsed) == len(set(parsed)) == 3
+    with Store(path) as store:
+        counts = store.con.sql("SELECT article_id, count(*) FROM copies GROUP BY 1 ORDER BY 2").fetchall()
+    assert [n for _, n in counts] == [1, 1, 5]
+
+
+@pytest.mark.model
 def test_a_run_killed_mid_way_and_run_again_gives_the_rows_of_a_clean_run(demo_db, tmp_path):
     clean, _ = demo_db
     path = tmp_path / "crash.duckdb"

@@ -139,7 +139,7 @@ def code_cmd(paths: tuple[str, ...], published: date | None, max_bytes: int, as_
 @click.option("--db", default="eventwire.duckdb", show_default=True, help="The DuckDB database file.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="spaCy processes (with --dask local: worker processes).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True,
               help="Articles per transaction.")
 @click.option("--recode", is_flag=True,
               help="Analyse and code stored articles again (those PATHS name; all of them without PATHS).")

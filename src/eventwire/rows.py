@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,9 +47,15 @@ def flatten(values: dict[str, Any], nested: frozenset[str] = frozenset()) -> Row
     return row
 
 
+@cache
 def _dict_fields(cls: type) -> frozenset[str]:
     """Fields of a record dataclass typed as dicts (an event's source, target, place; a quote's speaker)."""
     return frozenset(f.name for f in fields(cls) if str(f.type).startswith("dict["))
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def _scalar(value: Any) -> Any:
@@ -95,8 +102,8 @@ def child_rows(result: Result, story_id: str) -> dict[str, list[Row]]:
         for n, item in enumerate(getattr(result, attr)):
             row: Row = {"article_id": article_id, "n": n}
             # Shallow: nested values are flattened or dumped as JSON below, never kept (asdict deep-copies).
-            values = item.to_dict() if hasattr(item, "to_dict") else {f.name: getattr(item, f.name)
-                                                                       for f in fields(item)}
+            values = item.to_dict() if hasattr(item, "to_dict") else {name: getattr(item, name)
+                                                                       for name in _field_names(type(item))}
             row.update(flatten(values, _dict_fields(type(item))))
             if table == "mentions":
                 row.update(_mention_extras(result, item, story_id))

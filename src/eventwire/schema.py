@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -194,9 +196,12 @@ def sentence_grams(text: str | None) -> int | None:
     """The trigram signature of a text, as `sentence_grams_sql` computes it in the store."""
     if text is None:
         return None
+    if text.isascii():  # the common case: one byte per code point, lower-cased alike everywhere
+        cps = np.frombuffer(text.lower().encode("ascii"), dtype=np.uint8).astype(np.int64)
+    else:
+        cps = np.fromiter((ord(_lower(ch)) for ch in text), dtype=np.int64, count=len(text))
+    if len(cps) < 3:
+        return 0
     a, b, c = _GRAM_MULT
-    cps = [ord(_lower(ch)) for ch in text]
-    mask = 0
-    for x, y, z in zip(cps, cps[1:], cps[2:], strict=False):  # the trigrams: shorter lists end the zip
-        mask |= 1 << ((x * a + y * b + z * c) % _GRAM_PRIME % GRAM_BITS)
-    return mask
+    bits = (cps[:-2] * a + cps[1:-1] * b + cps[2:] * c) % _GRAM_PRIME % GRAM_BITS  # < 2**42: no overflow
+    return int(np.bitwise_or.reduce(np.left_shift(np.uint64(1), bits.astype(np.uint64))))

@@ -137,6 +137,10 @@ class Store:
     def has_article(self, article_id: str) -> bool:
         return self.con.execute("SELECT 1 FROM articles WHERE id = ?", [article_id]).fetchall() != []
 
+    def stored_ids(self, article_ids: list[str]) -> set[str]:
+        """Which of `article_ids` are stored (one query)."""
+        return self._existing("articles", "id", article_ids)
+
     def has_copy(self, article_id: str, source: str) -> bool:
         return self.con.execute("SELECT 1 FROM copies WHERE article_id = ? AND source = ?",
                                 [article_id, source]).fetchall() != []
