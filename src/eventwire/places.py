@@ -27,7 +27,8 @@ from itertools import pairwise
 
 import numpy as np
 from spacy.attrs import DEP, LOWER
-from spacy.tokens import Doc, Span
+from spacy.strings import get_string_id
+from spacy.tokens import Span
 
 from eventwire.actors.lexicon import Lexicon, default_lexicon
 from eventwire.clean.normalize import name_key
@@ -45,6 +46,9 @@ AREA_HEADS = frozenset({"north", "south", "east", "west", "northeast", "northwes
                         "outskirts", "suburbs", "suburb", "center", "centre", "heart", "city", "town", "village",
                         "province", "state", "region", "county", "district", "capital", "streets", "outside"})
 MAX_NAME_TOKENS = 4
+# The same words and label as ids, as a Doc stores them (a symbol or a hash), to compare without strings.
+_PREPOSITIONS = frozenset(get_string_id(w) for w in LOCATIVE | {"of"})
+_PREP, _THE = get_string_id("prep"), get_string_id("the")
 # "in March", "on Sunday": towns carry these names too (March, Cambridgeshire).
 CALENDAR_WORDS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
                             "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
@@ -101,13 +105,13 @@ def find_places(analysis: Analysis, actors: Iterable[Actor] = (), lexicon: Lexic
     lexicon = lexicon or default_lexicon()
     gaz = gaz or gazetteer()
     actors = list(actors)
+    ents = analysis.doc.ents  # built anew at every access, so read once
     acting = _acting_spans(actors)
-    people = _person_spans(analysis, actors)
+    people = _person_spans(analysis, ents, actors)
     # A capital "acting" is a place after all when a state or country follows it: "Paris, Texas".
-    mentions = [m for m in _mentions(analysis, lexicon, gaz)
-                if (analysis.span(m.start, m.end) not in acting
-                    or (m.qualifier and _state_or_country(m.qualifier, lexicon, gaz)))
-                and not (m.how == "gazetteer" and _overlaps(analysis.span(m.start, m.end), people))]
+    mentions = [m for m, span in ((m, analysis.span(m.start, m.end)) for m in _mentions(analysis, ents, lexicon, gaz))
+                if (span not in acting or (m.qualifier and _state_or_country(m.qualifier, lexicon, gaz)))
+                and not (m.how == "gazetteer" and _overlaps(span, people))]
     readings = _resolve(mentions, actors, lexicon, gaz)
     mentions += _same_names(analysis, mentions, readings, acting, people)
     places = [_place(analysis, m, readings.get(_key(m.text))) for m in mentions]
@@ -122,10 +126,10 @@ def _acting_spans(actors: list[Actor]) -> set[tuple[int, int]]:
     return {(m["start"], m["end"]) for a in actors for m in a.mentions if m.get("how") == "metonym"}
 
 
-def _person_spans(analysis: Analysis, actors: list[Actor]) -> list[tuple[int, int]]:
+def _person_spans(analysis: Analysis, ents: tuple[Span, ...], actors: list[Actor]) -> list[tuple[int, int]]:
     """Original spans of people: PERSON entities longer than one word and people the actor
     resolver named ("Bush" is a person here, not a town in Louisiana)."""
-    spans = [analysis.span(e.start_char, e.end_char) for e in analysis.doc.ents if e.label_ == "PERSON" and len(e) > 1]
+    spans = [analysis.span(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON" and len(e) > 1]
     spans += [(m["start"], m["end"]) for a in actors for m in a.mentions if m.get("how") in PERSON_HOWS]
     return spans
 
@@ -159,30 +163,33 @@ def _same_names(analysis: Analysis, mentions: list[Mention], readings: dict[str,
     return found
 
 
-def _mentions(analysis: Analysis, lexicon: Lexicon, gaz: Gazetteer) -> list[Mention]:
+def _mentions(analysis: Analysis, ents: tuple[Span, ...], lexicon: Lexicon, gaz: Gazetteer) -> list[Mention]:
     doc = analysis.doc
     found: list[Mention] = []
-    taken: set[int] = set()
+    taken: set[int] = set()  # token indices
     dateline = _body_dateline(analysis)
     if dateline:
         found.append(dateline)
-        taken.update(t.i for t in doc.char_span(dateline.start, dateline.end, alignment_mode="expand") or ())
-    for ent in doc.ents:
-        if ent.label_ not in LABELS or any(t.i in taken for t in ent):
+        span = doc.char_span(dateline.start, dateline.end, alignment_mode="expand")
+        if span:
+            taken.update(range(span.start, span.end))
+    for ent in ents:
+        if ent.label_ not in LABELS or not taken.isdisjoint(range(ent.start, ent.end)):
             continue
         span = _trim(ent)
         if span is None:
             continue
         found.append(Mention(span.start_char, span.end_char, span.text, "ner", ent.label_))
-        taken.update(t.i for t in ent)
-    for ent in doc.ents:
+        taken.update(range(ent.start, ent.end))
+    for ent in ents:
         # "an Alexandria woman", "the Fargo police": a known town modifying a noun, which the
         # model often takes for a person or an organisation.
         if ent.label_ in ("PERSON", "ORG") and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN" \
                 and ent.root.head.is_lower and _known(ent.text, lexicon, gaz):
             found.append(Mention(ent.start_char, ent.end_char, ent.text, "gazetteer"))
-            taken.update(t.i for t in ent)
-    taken.update(t.i for ent in doc.ents for t in ent)  # people and organisations are not places
+            taken.update(range(ent.start, ent.end))
+    for ent in ents:
+        taken.update(range(ent.start, ent.end))  # people and organisations are not places
     found.extend(_missed_names(analysis, lexicon, gaz, taken))
     found.sort(key=lambda m: m.start)
     _qualify(found, analysis.text)
@@ -227,36 +234,38 @@ def _looks_like_dateline(match: re.Match[str]) -> bool:
 def _missed_names(analysis: Analysis, lexicon: Lexicon, gaz: Gazetteer, taken: set[int]) -> list[Mention]:
     """Capitalised names after a locative preposition that the gazetteer knows and NER missed."""
     doc = analysis.doc
+    if not len(doc):
+        return []
+    table = doc.to_array([DEP, LOWER])
     found: list[Mention] = []
-    for i in _prepositions(doc):
-        token = doc[i]
-        locative = token.lower_ in LOCATIVE or (token.lower_ == "of" and token.head.lower_ in AREA_HEADS)
-        if token.dep_ != "prep" or not locative:
-            continue
-        first = token.i + 1
-        if first < len(doc) and doc[first].lower_ == "the":
+    for i in _prepositions(table):
+        first = i + 1
+        if first < len(doc) and table[first, 1] == _THE:
             first += 1
+        # Most prepositions have no capitalised word after them: that is tested first.
+        if first >= len(doc) or first in taken or not doc[first].text[:1].isupper():
+            continue
+        token = doc[i]
+        if not (token.lower_ in LOCATIVE or (token.lower_ == "of" and token.head.lower_ in AREA_HEADS)):
+            continue
         names = []
         for end in range(first + 1, min(first + MAX_NAME_TOKENS, len(doc)) + 1):
-            if doc[end - 1].i in taken or not doc[end - 1].text[:1].isupper():
+            if end - 1 in taken or not doc[end - 1].text[:1].isupper():
                 break
             names.append(doc[first:end])
         for span in reversed(names):  # the longest name that is a place
             if _known(span.text, lexicon, gaz):
                 found.append(Mention(span.start_char, span.end_char, span.text, "gazetteer"))
-                taken.update(t.i for t in span)
+                taken.update(range(span.start, span.end))
                 break
     return found
 
 
-def _prepositions(doc: Doc) -> list[int]:
-    """Indexes of the tokens `_missed_names` may start from: "prep" dependents that are a locative or "of"."""
-    if not len(doc):
-        return []
-    strings = doc.vocab.strings  # a label or word's id as the Doc stores it (a symbol or a hash)
-    values = doc.to_array([DEP, LOWER])
-    words = np.fromiter((strings[w] for w in LOCATIVE | {"of"}), dtype=values.dtype)
-    return np.flatnonzero((values[:, 0] == np.uint64(strings["prep"])) & np.isin(values[:, 1], words)).tolist()
+def _prepositions(table: np.ndarray) -> list[int]:
+    """Indexes of the tokens `_missed_names` may start from: "prep" dependents (DEP, column 0 of
+    `table`) that are a locative or "of" (LOWER, column 1)."""
+    preps = np.flatnonzero(table[:, 0] == np.uint64(_PREP))
+    return [i for i, lower in zip(preps.tolist(), table[preps, 1].tolist(), strict=True) if lower in _PREPOSITIONS]
 
 
 def _known(name: str, lexicon: Lexicon, gaz: Gazetteer) -> bool:

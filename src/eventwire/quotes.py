@@ -29,7 +29,8 @@ from itertools import accumulate
 from typing import Any
 
 import numpy as np
-from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, POS
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.actors.resolve import SPEECH_VERBS
@@ -223,11 +224,12 @@ class _Quoter:
         self.text = analysis.result.article.text
         self.doc_text = analysis.text
         self.starts = analysis.token_idx()
+        self.tokens = _Tokens(self.doc)
         self.in_quote = [False] * len(self.doc)
         self.sents: list[Span] = list(self.doc.sents)
         self.sent_of = [0] * len(self.doc)
         # words[k]: how many of the first k tokens are words (not punctuation or space)
-        self.words = [0, *accumulate(_word_flags(self.doc))]
+        self.words = [0, *accumulate(self.tokens.is_word)]
         for n, sent in enumerate(self.sents):
             self.sent_of[sent.start:sent.end] = [n] * (sent.end - sent.start)
         # Every actor mention, by original start, to map speaker tokens to actors.
@@ -285,23 +287,19 @@ class _Quoter:
     def _governing(self, d: _Direct) -> tuple[Token | str | None, dict[str, Any] | None, str | None]:
         """The verb whose clause holds the quote ("Moon said: “…”", "called Kim a “thug”")."""
         inside = range(d.first, d.last + 1)
-        for k in inside:
-            token = self.doc[k]
-            if token.head.i in inside and token.dep_ != "ROOT":
-                continue
-            verb = self._up(token, NAMING_VERBS | QUOTE_VERBS)
+        heads, tokens = self.tokens.heads, self.tokens
+        roots = [k for k in inside if heads[k] not in inside or tokens.is_root[k]]
+        for k in roots:
+            verb = self._up(self.doc[k], NAMING_VERBS | QUOTE_VERBS)
             if verb is not None:
                 return self._attribute(verb)
         # A parse that hangs the attribution on the quote or its clause: "“…,” Moon said" or
         # "they are, she said, “obsolete”" as parataxis.
-        roots = [k for k in inside if self.doc[k].head.i not in inside or self.doc[k].dep_ == "ROOT"]
-        clause = {t.i for k in roots for t in self.doc[k].ancestors}.union(inside)
+        clause = {a for k in roots for a in tokens.ancestors(k)}.union(inside)
         for k in self._window(d):
-            token = self.doc[k]
-            if token.lemma_.lower() in QUOTE_VERBS and token.head.i in clause and not self.in_quote[k] \
-                    and token.dep_ in ("parataxis", "ccomp", "advcl", "conj", "ROOT") \
+            if tokens.quote_lemma[k] and heads[k] in clause and not self.in_quote[k] and tokens.hangs[k] \
                     and self.sent_of[k] in (self.sent_of[d.first], self.sent_of[d.last]):
-                return self._attribute(token)
+                return self._attribute(self.doc[k])
         return None, None, None
 
     def _up(self, token: Token, verbs: frozenset[str]) -> Token | None:
@@ -320,9 +318,9 @@ class _Quoter:
         """A quote that is a sentence of its own takes the speech verb next to it."""
         best: Token | None = None
         for k in self._window(d):
-            token = self.doc[k]
-            if self.in_quote[k] or token.lemma_.lower() not in QUOTE_VERBS or token.pos_ not in ("VERB", "AUX"):
+            if self.in_quote[k] or not self.tokens.quote_verb[k]:
                 continue
+            token = self.doc[k]
             own_clause = any(c.dep_ == "ccomp" and not self.in_quote[c.i] for c in token.children)
             if own_clause or not self._near_sentence(d, k):
                 continue  # a verb with its own reported clause is about that clause
@@ -331,6 +329,8 @@ class _Quoter:
         if best is not None:
             return self._attribute(best)
         for k in self._window(d):  # "“…,” according to the ministry."
+            if not self.tokens.according[k]:
+                continue  # the only word `_according` reads
             source = self._according(self.doc[k])
             if source is not None and self._near_sentence(d, k) and not self.in_quote[k]:
                 return "according to", self._speaker(source), "according-to"
@@ -438,12 +438,11 @@ class _Quoter:
     def _indirect(self) -> list[tuple[int, Callable[[], Quote | None]]]:
         """Reported clauses of speech verbs and "according to", each to be made in reading order."""
         todo: list[tuple[int, Callable[[], Quote | None]]] = []
-        for i in _speech_candidates(self.doc):
-            token = self.doc[i]
-            if self.in_quote[token.i]:
+        for i in self.tokens.speech_candidates():
+            if self.in_quote[i]:
                 continue
-            lemma = token.lemma_.lower()
-            if lemma in QUOTE_VERBS and token.pos_ in ("VERB", "AUX"):
+            token = self.doc[i]
+            if self.tokens.quote_verb[i]:
                 todo += [(min(c.left_edge.i, token.i), partial(self._reported, token, c)) for c in token.children
                          if c.dep_ == "ccomp" and not self.in_quote[c.i]]
             elif token.lower_ == "according":
@@ -457,10 +456,7 @@ class _Quoter:
         that = next((k for k in range(first, min(first + 3, last)) if self.doc[k].lower_ == "that"
                      and self.doc[k].dep_ == "mark"), None)
         first = first if that is None else that + 1  # "told CNN earlier that …": the clause after "that"
-        while first <= last and (self.doc[first].is_punct or self.doc[first].is_space):
-            first += 1
-        while last >= first and (self.doc[last].is_punct or self.doc[last].is_space):
-            last -= 1
+        first, last = self._words_within(first, last)
         subject = None
         if _subject(verb) is None and clause.right_edge.i == verb.i - 1:
             # "The strike killed 12, the Observatory said." parsed with the speaker inside the clause.
@@ -491,10 +487,7 @@ class _Quoter:
         first, last = max(before, after, key=lambda r: r[1] - r[0])
         if last - first > MAX_CLAUSE:
             return None
-        while first <= last and (self.doc[first].is_punct or self.doc[first].is_space):
-            first += 1
-        while last >= first and (self.doc[last].is_punct or self.doc[last].is_space):
-            last -= 1
+        first, last = self._words_within(first, last)
         quote = self._clause(first, last)
         if quote is None:
             return None
@@ -505,36 +498,86 @@ class _Quoter:
 
     def _clause(self, first: int, last: int) -> Quote | None:
         """A reported clause as a record, unless it is short, crosses paragraphs or is mostly quoted."""
-        if last - first < 2 or not any(self.doc[k].pos_ in ("VERB", "AUX") for k in range(first, last + 1)):
+        if last - first < 2 or not any(self.tokens.is_verb[first:last + 1]):
             return None
-        quoted = sum(self.in_quote[k] for k in range(first, last + 1))
+        quoted = sum(self.in_quote[first:last + 1])
         if quoted * 2 > last - first + 1:
             return None  # the direct quote is the record
-        span = self.doc[first:last + 1]
-        if "\n\n" in span.text:
+        start_char, end_char = self.starts[first], self.starts[last] + self.tokens.lengths[last]
+        if "\n\n" in self.doc_text[start_char:end_char]:
             return None
-        start, end = self.analysis.span(span.start_char, span.end_char)
+        start, end = self.analysis.span(start_char, end_char)
         return Quote(text=self.text[start:end], start=start, end=end, direct=False)
 
+    def _words_within(self, first: int, last: int) -> tuple[int, int]:
+        """The tokens first..last without the punctuation and spaces at either end."""
+        is_word = self.tokens.is_word
+        while first <= last and not is_word[first]:
+            first += 1
+        while last >= first and not is_word[last]:
+            last -= 1
+        return first, last
 
-def _word_flags(doc: Doc) -> list[bool]:
-    """For each token, whether it is a word (neither punctuation nor space)."""
-    if not len(doc):
-        return []
-    flags = doc.to_array([IS_PUNCT, IS_SPACE])
-    return (flags.sum(axis=1) == 0).tolist()
+
+class _Tokens:
+    """What the quote rules ask of every token, read once from the Doc's arrays.
+
+    The rules look at many tokens around each quote and clause, and making a spaCy Token for
+    each look costs more than the look.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.size = size = len(doc)
+        strings = doc.vocab.strings
+        values = doc.to_array([HEAD, DEP, POS, LEMMA, LOWER, LENGTH, IS_PUNCT, IS_SPACE]) if size else \
+            np.zeros((0, 8), dtype=np.uint64)
+        head, dep, pos, lemma, lower, length, punct, space = values.T
+        # HEAD is stored relative to the token, as an unsigned number
+        self.heads: list[int] = (head.astype(np.int64) + np.arange(size)).tolist()
+        self.lengths: list[int] = length.tolist()
+        self.is_word: list[bool] = ((punct == 0) & (space == 0)).tolist()  # neither punctuation nor space
+        verb = (pos == VERB) | (pos == AUX)
+        self.is_verb: list[bool] = verb.tolist()
+        def ids(*names: str) -> np.ndarray:
+            return np.array([strings[name] for name in names], dtype=np.uint64)
+
+        def any_of(column: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+            found = np.zeros(size, dtype=bool)
+            for value in wanted:  # a few values: cheaper than np.isin
+                found |= column == value
+            return found
+
+        self.is_root: list[bool] = (dep == ids("ROOT")[0]).tolist()
+        # the relations by which a speech verb hangs on a quote's clause ("“…,” Moon said")
+        self.hangs: list[bool] = any_of(dep, ids("parataxis", "ccomp", "advcl", "conj", "ROOT")).tolist()
+        distinct = np.unique(lemma).tolist()
+        for h in distinct:
+            if h not in _QUOTE_LEMMAS:
+                _QUOTE_LEMMAS[h] = strings[h].lower() in QUOTE_VERBS
+        quote_lemma = any_of(lemma, np.array(list(filter(_QUOTE_LEMMAS.__getitem__, distinct)), dtype=np.uint64))
+        self.quote_lemma: list[bool] = quote_lemma.tolist()  # lemma_.lower() in QUOTE_VERBS
+        self.quote_verb: list[bool] = (quote_lemma & verb).tolist()
+        according = lower == ids("according")[0]
+        self.according: list[bool] = according.tolist()
+        self._candidates: list[int] = np.flatnonzero(quote_lemma | according).tolist()
+
+    def speech_candidates(self) -> list[int]:
+        """Indexes of the tokens `_indirect` looks at: a quote verb's lemma, or "according"."""
+        return self._candidates
+
+    def ancestors(self, k: int) -> list[int]:
+        """Token.ancestors of token k, by index."""
+        out, heads = [], self.heads
+        while heads[k] != k and len(out) < self.size:
+            k = heads[k]
+            out.append(k)
+        return out
 
 
-def _speech_candidates(doc: Doc) -> list[int]:
-    """Indexes of the tokens `_indirect` looks at: a quote verb's lemma, or "according"."""
-    if not len(doc):
-        return []
-    strings = doc.vocab.strings
-    values = doc.to_array([LEMMA, LOWER])
-    lemmas = {int(h) for h in np.unique(values[:, 0]) if strings[int(h)].lower() in QUOTE_VERBS}
-    wanted = np.isin(values[:, 0], np.fromiter(lemmas, dtype=values.dtype, count=len(lemmas))) \
-        | (values[:, 1] == np.uint64(strings["according"]))
-    return np.flatnonzero(wanted).tolist()
+# Lemma hash -> whether the lemma, lowercased, is a quote verb. A hash stands for the same
+# string in every vocab, and a story has a few hundred distinct lemmas, most of them seen before.
+_QUOTE_LEMMAS: dict[int, bool] = {}
 
 
 def _subject(verb: Token) -> Token | None:

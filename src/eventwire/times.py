@@ -27,6 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING
 
 from eventwire.model import TimeRef
@@ -140,6 +141,21 @@ _PLURAL_UNIT_CUES = ("years", "decades", "months", "weeks", "days", "hours", "mi
 _CLOCK_CUES = (":", "a.m.", "p.m.", "am", "pm", "o'clock", "morning", "afternoon", "evening", "noon", "midnight",
                "midday")
 _REF_CUES = ("now", "current", "recent", "late", "present", "soon", "future", "term", "days", "past")
+_AGO_CUES = ("ago", "earlier", "now", "hence")
+_MAY_MARCH_CUES = ("may", "march")
+# Some cues say little on their own ("mar" is in "market", "day" in "today"). A word that holds one
+# of these counts only if it also has the shape every match gives it: a month or weekday name as
+# written, since the patterns read those case-sensitively ("May", not the verb "may"), or a word
+# that starts (or, for a unit, follows a hyphen) and ends where the pattern's word does ("days",
+# "two-year", "ago"; not "today", "yearly" or "Chicago").
+_CUE_SHAPES: dict[tuple[str, ...], re.Pattern[str]] = {
+    _MONTH_CUES: re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November"
+                            r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?!\w)"),
+    _MAY_MARCH_CUES: re.compile(r"(?:May|March)(?!\w)"),
+    _WEEKDAY_CUES: re.compile(_WEEKDAY),
+    _UNIT_CUES: re.compile(rf"(?:^|-){_UNIT}(?!\w)", re.I),
+    _AGO_CUES: re.compile(r"^(?:ago|earlier|now|hence)(?!\w)", re.I),
+}
 
 _HOLIDAY_NAMES = [re.escape(h.title()).replace("'S", "'s").replace(r"\ ", r"\s+") for h in
                   sorted(HOLIDAYS, key=len, reverse=True)]
@@ -157,7 +173,7 @@ PATTERNS: list[tuple[str, str, int, tuple[str, ...]]] = [
      0, _MONTH_CUES),
     ("month", rf"(?:(?i:{_MOD}|{_REL}\s+))?{_SAFE_MONTH}(?!\w)", 0, _MONTH_CUES),
     ("month", r"\b(?:in|In|since|until|by|last|next|this|early|late|mid|of|from|to|through|during)[\s-]"
-              r"(?P<t>(?:May|March))\b", 0, ("may", "march")),
+              r"(?P<t>(?:May|March))\b", 0, _MAY_MARCH_CUES),
     ("weekday", rf"(?:(?i:{_REL}|early|late)\s+)?{_WEEKDAY}s?(?:,?\s+(?i:{_PART}))?\b", 0, _WEEKDAY_CUES),
     ("decade", r"\b(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:1\d|20)?\d0'?s\b", re.I, ("0s", "0's")),
     ("decade", r"(?:\bthe\s+)?(?:(?:early|mid|late)[\s-]*)?'\d0s\b", re.I, ("0s",)),
@@ -190,7 +206,7 @@ PATTERNS: list[tuple[str, str, int, tuple[str, ...]]] = [
      0, ("mid", "early", "late", "end", "start")),
     ("relative", rf"\b{_MOD}?{_REL}\s+(?:week|weekend|month|year|quarter|decade|century)\b", re.I, _UNIT_CUES),
     ("relative", rf"\b(?:{_NUM})[\s-]+{_UNIT}\s+(?:ago|earlier|from\s+now|hence)\b",
-     re.I, ("ago", "earlier", "now", "hence")),
+     re.I, _AGO_CUES),
     ("relative", r"\b(?:years|decades|months|weeks|days)\s+(?:ago|earlier)\b", re.I, ("ago", "earlier")),
     ("relative", rf"\b(?:in|within)\s+(?:the\s+)?(?:next\s+)?(?:{_NUM})\s+{_UNIT}\b", re.I, _UNIT_CUES),
     ("relative", r"\b(?:the\s+)?(?:same|previous|following|next|prior)\s+(?:day|week|month|year)\b",
@@ -227,6 +243,13 @@ PATTERNS: list[tuple[str, str, int, tuple[str, ...]]] = [
      re.I, (*SET_ADVERBS, "each", "every", "per")),
 ]
 _COMPILED = [(name, re.compile(pattern, flags), cues) for name, pattern, flags, cues in PATTERNS]
+# A case-insensitive pattern runs several times slower than the same (lower-case) pattern run
+# case-sensitively over the lowercased text, and both find the same matches: lowercasing keeps
+# every character's place and whether it is a letter, digit or space, and only the dotted and
+# dotless i and the long s (_FOLD_APART) match these patterns' letters otherwise than their lowercase
+# does, so a text holding one of those is scanned as written.
+_LOWERED = [re.compile(pattern, flags & ~re.I) if flags & re.I else None for _, pattern, flags, _ in PATTERNS]
+_FOLD_APART = re.compile("[\u0130\u0131\u017f]")  # İ ı ſ
 # spaCy DATE entities that carry no time word at all ("44", "the age of") are not kept.
 _TIME_WORD = re.compile(
     rf"\d|{_MONTH_NAME}|{_WEEKDAY}|\b(?:{'|'.join(UNITS)}|days|weeks|months|years|decades|centuries|today|tonight"
@@ -271,6 +294,7 @@ def _normalize(s: str, anchor: date | None, tense: str | None) -> Norm:
     return Norm(None, None, "unknown")
 
 
+@lru_cache(maxsize=65_536)
 def _clean(text: str) -> str:
     s = text.lower().replace("’", "'").replace("‘", "'").replace("–", "-").replace("—", "-")
     s = re.sub(r"\s+", " ", s).strip(" ,.;:")
@@ -825,9 +849,12 @@ LEAN = 240  # days within which a clause's tense decides between last year's and
 # --- explicit full dates (dateparser) -------------------------------------------------------------
 
 _FULL_DATE = re.compile(
-    rf"{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}\b"
+    # Every match starts with a month name's capital or a digit; checking that first lets the
+    # scan of a whole story pass every other character at once.
+    r"(?=[JFMASOND\d])"
+    rf"(?:{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+{_YEAR}\b"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME},?\s+{_YEAR}\b"
-    r"|\b\d{4}-\d\d-\d\d\b")
+    r"|\b\d{4}-\d\d-\d\d\b)")
 
 
 _MONTH_LOWER = _MONTH_NAME.lower()
@@ -885,7 +912,16 @@ def estimate_published(source: Analysis | str) -> date | None:
     are left out, since no article is published in the future.
     """
     text = source if isinstance(source, str) else source.result.article.text
-    today = date.today()
+    return _latest_full_date(text, date.today())
+
+
+@lru_cache(maxsize=8)
+def _latest_full_date(text: str, today: date) -> date | None:
+    """The latest full date in `text` not after `today`.
+
+    Cached for the last few texts: an article without a date is estimated before its actors are
+    resolved, and again by `anchor` when finding its times if that found nothing.
+    """
     found = [d for m in _FULL_DATE.finditer(text) if (d := parse_full_date(m.group(0))) and d <= today]
     return max(found, default=None)
 
@@ -1074,10 +1110,16 @@ def _candidates(doc, text: str) -> list[_Candidate]:  # type: ignore[no-untyped-
     left out, so that each expression keeps its own value. `text` is the Doc's text.
     """
     raw: list[_Candidate] = []
-    for (name, pattern, _cues), windows in zip(_COMPILED, _windows(text), strict=True):
+    lower: str | None = text.lower()
+    if len(lower) != len(text) or _FOLD_APART.search(text):
+        lower = None  # scan as written
+    for (name, pattern, _cues), lowered, windows in zip(_COMPILED, _LOWERED, _windows(text), strict=True):
+        scanned = text
+        if lowered is not None and lower is not None:
+            pattern, scanned = lowered, lower
         group = "t" if "t" in pattern.groupindex else 0  # a pattern may name the part it means
         for a, b in windows:
-            raw.extend(_Candidate(*m.span(group), name) for m in pattern.finditer(text, a, b)
+            raw.extend(_Candidate(*m.span(group), name) for m in pattern.finditer(scanned, a, b)
                        if m.end(group) > m.start(group))
     ours = _merge(text, raw)
     for ent in doc.ents:
@@ -1096,26 +1138,36 @@ def _candidates(doc, text: str) -> list[_Candidate]:  # type: ignore[no-untyped-
 # each pattern runs only in windows around the words that hold one of its cues. A match holds a
 # cue and is shorter than the margins, so it lies inside a window and is found as in a full scan.
 _WORD = re.compile(r"[\w'.:/-]+")  # every cue lies inside one such word
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
 _BEFORE, _AFTER = 120, 80  # characters a window reaches before and after its cue word
 
 
 _ANY_CUE = re.compile("|".join(sorted({re.escape(cue) for _, _, _, cues in PATTERNS for cue in cues})))
+_SHAPES = [_CUE_SHAPES.get(cues) for _, _, cues in _COMPILED]
 
 
 @lru_cache(maxsize=65_536)
 def _cued(word: str) -> tuple[int, ...]:
-    """The indexes of the patterns one of whose cues the lowercased word holds."""
-    if not _ANY_CUE.search(word):
+    """The indexes of the patterns one of whose cues the word holds (lowercased), in the cue's shape."""
+    lower = word.lower()
+    if not _ANY_CUE.search(lower):
         return ()  # most words
-    return tuple(i for i, (_, _, cues) in enumerate(_COMPILED) if any(cue in word for cue in cues))
+    return tuple(i for i, (_, _, cues) in enumerate(_COMPILED) if any(cue in lower for cue in cues)
+                 and (_SHAPES[i] is None or _SHAPES[i].search(word)))
 
 
 def _windows(text: str) -> list[list[tuple[int, int]]]:
     """For each pattern, the merged (start, end) stretches of `text` worth scanning with it."""
     out: list[list[tuple[int, int]]] = [[] for _ in _COMPILED]
-    for m in _WORD.finditer(text):
-        for i in _cued(m.group().lower()):
-            a, b = max(0, m.start() - _BEFORE), m.end() + _AFTER
+    # Nine words in ten hold no cue: split and look them up in bulk, and place only the cued ones.
+    parts = _WORD_SPLIT.split(text)  # separator, word, separator, word, ..., separator
+    words = parts[1::2]
+    offsets = list(accumulate(map(len, parts), initial=0))
+    cued = list(map(_cued, words))
+    for k in compress(range(len(words)), cued):
+        start = offsets[2 * k + 1]
+        a, b = max(0, start - _BEFORE), start + len(words[k]) + _AFTER
+        for i in cued[k]:
             spans = out[i]
             if spans and a <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], b)
@@ -1140,25 +1192,32 @@ def _merge(text: str, raw: list[_Candidate]) -> list[_Candidate]:
     return merged
 
 
+_JOINING_GAP = re.compile(r",?\s{1,2}(?:on\s+)?")
+_PART_OF_DAY = re.compile(rf"(?:(?:the\s+)?(?:early|late|mid)[\s-]*)?{_PART}", re.I)
+
+
 def _joins(text: str, a: _Candidate, b: _Candidate) -> bool:
     """Adjacent pieces that make one expression: "9 a.m. Tuesday", "Friday morning"."""
     gap = text[a.end:b.start]
-    if not re.fullmatch(r",?\s{1,2}(?:on\s+)?", gap) or "\n" in gap:
+    if not _JOINING_GAP.fullmatch(gap) or "\n" in gap:
         return False
-    part = rf"(?:(?:the\s+)?(?:early|late|mid)[\s-]*)?{_PART}"
-    return "clock" in (a.rule, b.rule) or bool(re.fullmatch(part, text[b.start:b.end], re.I)) or \
-        bool(re.fullmatch(part, text[a.start:a.end], re.I))
+    return "clock" in (a.rule, b.rule) or bool(_PART_OF_DAY.fullmatch(text, b.start, b.end)) or \
+        bool(_PART_OF_DAY.fullmatch(text, a.start, a.end))
+
+
+_LEAD = re.compile(r"(?:(?:in|on|at|since|during|by|until|for|from|of|between)\s+)+", re.I)
+_TAIL = re.compile(r"(?:,|\s)\s*(?:and|or|to)$", re.I)
 
 
 def _trim(text: str, cand: _Candidate) -> _Candidate:
     """Drop leading prepositions and trailing punctuation a model entity may carry."""
     piece = text[cand.start:cand.end]
-    lead = re.match(r"(?:(?:in|on|at|since|during|by|until|for|from|of|between)\s+)+", piece, re.I)
+    lead = _LEAD.match(piece)
     start = cand.start + (lead.end() if lead and lead.end() < len(piece) else 0)
     end = cand.end
     while end > start + 1 and text[end - 1] in " ,;:":
         end -= 1
-    tail = re.search(r"(?:,|\s)\s*(?:and|or|to)$", text[start:end], re.I)  # "between now and"
+    tail = _TAIL.search(text[start:end])  # "between now and"
     if tail and tail.start() > 0:
         end = start + tail.start()
     return _Candidate(start, end, cand.rule)
@@ -1175,6 +1234,10 @@ def _governor(token):  # type: ignore[no-untyped-def]
     return None
 
 
+_AHEAD_CUE = re.compile(r"\b(?:as soon as|as early as|as late as|no later than|starting|beginning)\s*$")
+_ENDED_CUE = re.compile(r"\bended\s*$")
+
+
 def _tense(span: Span) -> str | None:
     """past, future, present, ended or None for the clause an expression sits in.
 
@@ -1186,9 +1249,9 @@ def _tense(span: Span) -> str | None:
     """
     doc = span.doc
     before = doc[max(span.start - 3, 0):span.start].text.lower()
-    if re.search(r"\b(?:as soon as|as early as|as late as|no later than|starting|beginning)\s*$", before):
+    if _AHEAD_CUE.search(before):
         return "future"
-    if re.search(r"\bended\s*$", before):
+    if _ENDED_CUE.search(before):
         return "ended"  # "the year ended March 31": a period over by the time of writing
     after = doc[span.end] if span.end < len(doc) else None
     if span[-1].tag_ == "POS" or (after is not None and after.tag_ == "POS"):

@@ -50,6 +50,8 @@ class Lexicon:
     # no name, and those that do need only a few lookups. Same for the last word of agent phrases.
     first_words: dict[str, int] = field(default_factory=dict)
     agent_last_words: dict[str, int] = field(default_factory=dict)
+    # Last word of every name: a phrase ending in another word names nothing.
+    last_words: set[str] = field(default_factory=set)
 
     def lookup(self, text: str) -> Entry | None:
         """The entry for a name as written ("the U.S.", "South Korea's", "NATO")."""
@@ -79,6 +81,7 @@ class Lexicon:
         words = key.split()
         if words:
             self.first_words[words[0]] = max(self.first_words.get(words[0], 0), len(words))
+            self.last_words.add(words[-1])
 
 
 def _trim(text: str) -> str:

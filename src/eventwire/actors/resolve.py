@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
 
-from spacy.attrs import LOWER, ORTH, SPACY
+import numpy as np
+from spacy.attrs import IS_ASCII, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, SENT_START, SPACY, TAG
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from eventwire.actors import codes
@@ -88,14 +92,29 @@ class Resolver:
         self.taken: list[int | None] = [None] * len(self.doc)  # token -> index in self.mentions
         # Token attributes read once: indexing a Doc builds a Token object every time.
         strings = self.doc.vocab.strings
-        table = self.doc.to_array([ORTH, LOWER, SPACY]).tolist() if len(self.doc) else []
-        self.texts = [strings[row[0]] for row in table]
-        self.lowers = [strings[row[1]] for row in table]
-        self.spaces = [" " if row[2] else "" for row in table]
-        self.sent_ends = [0] * len(self.doc)
-        for sent in self.doc.sents:
-            for i in range(sent.start, sent.end):
-                self.sent_ends[i] = sent.end
+        attrs = [ORTH, LOWER, SPACY, POS, TAG, IS_PUNCT, IS_SPACE, LEMMA, IS_ASCII, SENT_START]
+        table = self.doc.to_array(attrs) if len(self.doc) else np.zeros((0, len(attrs)), dtype=np.uint64)
+        orth, lower, space, pos, tag, punct, blank, lemma, ascii_, sent_start = table.T
+        self.texts = [strings[h] for h in orth.tolist()]
+        self.lowers = [strings[h] for h in lower.tolist()]
+        # Tokens written with a capital, which may start a name. An ASCII word that is its own
+        # lower form has none, so only the others need a look.
+        maybe = np.flatnonzero((orth != lower) | (ascii_ == 0)).tolist()
+        self.capitalised = [i for i in maybe if self.texts[i][:1].isupper()]
+        self.pronouns = np.flatnonzero(np.isin(lower, [strings[w] for w in SUBJECT_PRONOUNS])).tolist()
+        self.spaces = space.tolist()  # 1 where a space follows the token, else 0
+        self.nouns = ((pos == NOUN) | (pos == PROPN)).tolist()
+        possessive = tag == strings["POS"]
+        self.possessives = possessive.tolist()
+        # Tokens that cannot end a name: punctuation, possessives and whitespace.
+        self.no_end = ((punct != 0) | possessive | (blank != 0)).tolist()
+        self._lemmas = lemma.tolist()  # ids; lowercased strings made on demand
+        self._lemma_lowers: dict[int, str] = {}
+        self._name_ends: dict[str, bool] = {}  # token text -> whether it may end a name
+        self._first_words: dict[str, str] = {}  # token text -> first word of its name key
+        # Where each token's sentence ends; a sentence starts where `Doc.sents` starts one.
+        ends = [*(np.flatnonzero(sent_start[1:] == 1) + 1).tolist(), len(self.doc)]
+        self.sent_ends = np.repeat(ends, np.diff([0, *ends])).tolist()
         self.mentions: list[Mention] = []
         self.places: list[str | None] = []  # countries of places named as places, for context
 
@@ -124,16 +143,14 @@ class Resolver:
     # --- names the lexicon knows: countries, organisations, metonyms, dictionary people ---------
 
     def _lexicon_mentions(self) -> None:
-        doc, lex, texts = self.doc, self.lex, self.texts
-        i = 0
-        while i < len(doc):
-            text = texts[i]
-            if not text[:1].isupper() or not (name_key(text).split(" ")[0] in lex.first_words or text in lex.caps):
-                i += 1
+        lex = self.lex
+        end = 0  # tokens before `end` belong to the last name found
+        for i in self.capitalised:
+            text = self.texts[i]
+            if i < end or (self._first_word(text) not in lex.first_words and text not in lex.caps):
                 continue
             found = self._longest_name(i)
             if found is None:
-                i += 1
                 continue
             end, entry, persons = found
             start = i - 1 if i > 0 and self.lowers[i - 1] == "the" and entry is not None else i
@@ -143,17 +160,25 @@ class Resolver:
                     self._dictionary(mention, persons)
             elif entry is not None:
                 self._lexicon_entry(start, end, entry)
-            i = end
+
+    def _first_word(self, text: str) -> str:
+        """The first word of a token's name key (names repeat, so each is made once)."""
+        word = self._first_words.get(text)
+        if word is None:
+            word = self._first_words[text] = name_key(text).split(" ")[0]
+        return word
 
     def _longest_name(self, i: int) -> tuple[int, Entry | None, list[Person]] | None:
         doc, texts = self.doc, self.texts
-        words = self.lex.first_words.get(name_key(texts[i]).split(" ")[0], 1)
+        words = self.lex.first_words.get(self._first_word(texts[i]), 1)
         # Names of w words span up to 2w tokens ("Moon Jae-in" is four tokens).
         for n in range(min(2 * words + 1, self.sent_ends[i] - i), 0, -1):
-            last = doc[i + n - 1]
-            if last.is_punct or last.tag_ == "POS" or not last.text.strip():
+            last = i + n - 1
+            # A last token after a space (or alone) is a word of its own and must end a name; one
+            # glued to the token before may be part of a longer word ("Jae-in"), so it is not ruled out.
+            if self.no_end[last] or ((n == 1 or self.spaces[last - 1]) and not self._may_end_name(last)):
                 continue
-            text = "".join(texts[k] + self.spaces[k] for k in range(i, i + n - 1)) + texts[i + n - 1]
+            text = self._text(i, i + n)
             if "\n" in text:
                 continue
             persons = self.lex.people.full(text)
@@ -167,6 +192,17 @@ class Resolver:
                                           and doc[i].pos_ != "PROPN"):
                 return i + n, entry, []
         return None
+
+    def _may_end_name(self, i: int) -> bool:
+        """Whether a phrase whose last word is token `i` alone can be a name the lexicon knows:
+        the token's last word must end some name, unless the lookup trims it ("Korea's")."""
+        text = self.texts[i]
+        known = self._name_ends.get(text)
+        if known is None:
+            words = name_key(text).split()
+            known = not words or words[-1] in self.lex.last_words or text.replace("’", "'").endswith(("'", "'s"))
+            self._name_ends[text] = known
+        return known
 
     def _lexicon_entry(self, start: int, end: int, entry: Entry) -> None:
         head = self.doc[start:end].root
@@ -184,7 +220,7 @@ class Resolver:
         if head.dep_ not in ("amod", "compound", "poss", "nmod") or head.head.i < end:
             return False
         governor = head.head
-        return bool(self._agent_of(governor)) or governor.ent_type_ == "PERSON" or self._is_name(governor)
+        return bool(self._agent_of(governor)) or governor.ent_type_ == "PERSON" or self._is_name(governor.i)
 
     def _dictionary(self, mention: Mention, persons: list[Person]) -> None:
         person = persons[0]
@@ -200,36 +236,37 @@ class Resolver:
 
     def _entity_mentions(self) -> None:
         for ent in self.doc.ents:
-            if ent.label_ not in ENTITY_LABELS:
+            label = ent.label_
+            if label not in ENTITY_LABELS:
                 continue
-            start, end = _trim_entity(ent)
-            span = self.doc[start:end]
+            start, end = self._trim_entity(ent.start, ent.end)
             if any(self.taken[i] is not None for i in range(start, end)):
                 continue
-            if ent.label_ in ("GPE", "NORP") and self._modifies_larger(span.root, end):
+            if label in ("GPE", "NORP") and self._modifies_larger(self.doc[start:end].root, end):
                 continue
-            entry = self.lex.lookup(span.text)
-            if (entry is not None and entry.kind != "organization") or ent.label_ == "NORP":
+            text = self._text(start, end)
+            entry = self.lex.lookup(text)
+            if (entry is not None and entry.kind != "organization") or label == "NORP":
                 if entry is not None:
                     self._lexicon_entry(start, end, entry)
                 continue
-            mention = self._add(start, end, person=ent.label_ == "PERSON", name=span.text)
+            mention = self._add(start, end, person=label == "PERSON", name=text)
             if mention is None:
                 continue
             if entry is not None:
                 mention.set(entry.code, "organization", name=entry.name)
-            elif ent.label_ == "GPE":
-                place = gazetteer().country_of(self.doc[start:end].text)
+            elif label == "GPE":
+                place = gazetteer().country_of(text)
                 if place:
                     mention.set(place, "place")  # "a ceasefire in Idlib": Syria's place
-            elif ent.label_ in ("ORG", "FAC"):
+            elif label in ("ORG", "FAC"):
                 self._organization(mention)
 
     def _organization(self, mention: Mention) -> None:
         """An unknown organisation with a country and a sector word: "South Korea's Defense Ministry"."""
-        span = self.doc[mention.start:mention.end]
-        country = self._country_in(span)
-        agent = self._agent_in(span)
+        tokens = range(mention.start, mention.end)
+        country = self._country_in(tokens)
+        agent = self._agent_in(tokens)
         if country or agent:
             mention.set((country or "") + (agent or ""), "title" if country else "agent")
 
@@ -269,34 +306,35 @@ class Resolver:
                 continue
             mention.set(country + (agent or ""), how, title=title)
 
-    def _title_tokens(self, span: Span) -> list[Token]:
+    def _title_tokens(self, span: Span) -> list[int]:
         """Tokens before a name in its noun phrase: "North Korean leader" in "... Kim Jong Un"."""
         root = span.root
-        out: list[Token] = []
+        out: set[int] = set()
         for child in root.lefts:
             if child.i < span.start and child.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod", "det"):
-                out.extend(t for t in child.subtree if t.i < span.start)
-        return sorted(set(out), key=lambda t: t.i)
+                out.update(t.i for t in child.subtree if t.i < span.start)
+        return sorted(out)
 
-    def _appositive_tokens(self, span: Span) -> list[Token]:
+    def _appositive_tokens(self, span: Span) -> list[int]:
         root = span.root
         for child in root.rights:
             if child.dep_ == "appos":
-                return list(child.subtree)
+                return [t.i for t in child.subtree]
         if root.dep_ == "appos" and root.head.i < span.start:
-            return list(root.head.subtree)[: max(0, span.start - root.head.left_edge.i)]
+            return [t.i for t in root.head.subtree][: max(0, span.start - root.head.left_edge.i)]
         return []
 
     # --- agent nouns: "Iraqi troops", "South Korea's leader", "protesters in Gjilan" -------------
 
     def _agent_mentions(self) -> None:
         doc = self.doc
-        for token in doc:
-            if self.taken[token.i] is not None or token.pos_ not in ("NOUN", "PROPN"):
+        for i in compress(range(len(self.nouns)), self.nouns):
+            if self.taken[i] is not None:
                 continue
-            agent, phrase_start = self._agent_at(token)
+            agent, phrase_start = self._agent_ending(i)
             if agent is None:
                 continue
+            token = doc[i]
             if self._in_title(token):
                 continue  # "President" in "President Joe Biden": a title, handled with the name
             start = min(token.left_edge.i, phrase_start)
@@ -310,19 +348,18 @@ class Resolver:
                         end = max(t.i for t in child.subtree) + 1
                         break
             # Names inside: country mentions are absorbed ("South Korea's leader"), people kept apart.
-            people = [i for i in range(start, end) if self.taken[i] is not None and self._is_name(self.doc[i])]
-            start = max([i + 1 for i in people if i < token.i], default=start)
-            end = min([i for i in people if i > token.i], default=end)
-            span = doc[start:end]
-            own = self._country_in(doc[start:token.i + 1])
+            people = [k for k in range(start, end) if self._is_name(k)]
+            start = max([k + 1 for k in people if k < i], default=start)
+            end = min([k for k in people if k > i], default=end)
+            own = self._country_in(range(start, i + 1))
             country = own or place
-            self._release({self.taken[i] for i in range(start, end)})
+            self._release({self.taken[k] for k in range(start, end)})
             agent = self._modifier_agent(token, phrase_start) or agent
-            title = self._title_phrase(token, phrase_start)
-            former = any(t.lower_ in ("former", "ex") for t in span)
+            title = self._title_phrase(i, phrase_start)
+            former = any(self.lowers[k] in ("former", "ex") for k in range(start, end))
             if former and agent == "GOV":
                 agent = "ELI"
-            mention = self._add(start, end, name=span.text, title=title)
+            mention = self._add(start, end, name=self._text(start, end), title=title)
             if mention is None:
                 continue
             if country:
@@ -330,21 +367,31 @@ class Resolver:
             else:
                 mention.set(agent, "agent", title=title)
 
-    def _agent_at(self, token: Token) -> tuple[str | None, int]:
-        """The agent a noun names, trying the longest phrase that ends at it ("foreign minister")."""
-        lemma = token.lemma_.lower()
-        longest = max(self.lex.agent_last_words.get(lemma, 1), self.lex.agent_last_words.get(token.lower_, 1))
-        for n in range(min(longest, token.i + 1), 1, -1):
-            phrase = " ".join([*self.lowers[token.i - n + 1:token.i], lemma])
-            if phrase in self.lex.agents:
-                return self.lex.agents[phrase], token.i - n + 1
-        return self.lex.agents.get(lemma) or self.lex.agents.get(token.lower_), token.i
+    def _agent_ending(self, i: int) -> tuple[str | None, int]:
+        """The agent the noun at `i` names, trying the longest phrase that ends at it ("foreign minister")."""
+        lemma, lower, agents, last_words = self._lemma(i), self.lowers[i], self.lex.agents, self.lex.agent_last_words
+        if lemma not in last_words and lower not in last_words:
+            return agents.get(lemma) or agents.get(lower), i  # no phrase of several words ends here
+        longest = max(last_words.get(lemma, 1), last_words.get(lower, 1))
+        for n in range(min(longest, i + 1), 1, -1):
+            phrase = " ".join([*self.lowers[i - n + 1:i], lemma])
+            if phrase in agents:
+                return agents[phrase], i - n + 1
+        return agents.get(lemma) or agents.get(lower), i
+
+    def _lemma(self, i: int) -> str:
+        """The lowercase lemma of token `i` (many tokens share a lemma, so each is made once)."""
+        key = self._lemmas[i]
+        lemma = self._lemma_lowers.get(key)
+        if lemma is None:
+            lemma = self._lemma_lowers[key] = self.doc.vocab.strings[key].lower()
+        return lemma
 
     def _in_title(self, token: Token) -> bool:
         """A word of a person's title ("Deputy minister" before a name), not an actor of its own."""
         while token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i:
             token = token.head
-            if token.ent_type_ == "PERSON" or self._is_name(token):
+            if token.ent_type_ == "PERSON" or self._is_name(token.i):
                 return True
         return False
 
@@ -358,10 +405,10 @@ class Resolver:
         return None
 
     def _agent_of(self, token: Token) -> str | None:
-        return self._agent_at(token)[0] if token.pos_ in ("NOUN", "PROPN") else None
+        return self._agent_ending(token.i)[0] if self.nouns[token.i] else None
 
-    def _title_phrase(self, token: Token, start: int) -> str:
-        return " ".join([t.lower_ for t in self.doc[start:token.i]] + [token.lemma_.lower()])
+    def _title_phrase(self, i: int, start: int) -> str:
+        return " ".join([*self.lowers[start:i], self._lemma(i)])
 
     def _release(self, inner: set[int | None]) -> None:
         for m in inner:
@@ -376,15 +423,18 @@ class Resolver:
 
     def _name_chains(self) -> None:
         people = [m for m in self.mentions if m.person and m.end > m.start]
-        full = [m for m in people if m.end - m.start > 1 and "@" not in self.doc[m.start:m.end].text]
+        full = [m for m in people if m.end - m.start > 1 and "@" not in self._text(m.start, m.end)]
+        # Each full name as its words and as a phrase, made once: every short mention is compared to all.
+        keys = [name_key(self._text(f.start, f.end)) for f in full]
+        names = [(f, key.split(), f" {key} ") for f, key in zip(full, keys, strict=True)]
         for mention in self.mentions:
             if mention in full or mention.end <= mention.start or not (mention.person or mention.how == "unresolved"):
                 continue
             if not mention.person and mention.end - mention.start > 1:
                 continue
-            word = name_key(_unhandle(self.doc[mention.start:mention.end].text))
-            matches = [f for f in full if word in name_key(self.doc[f.start:f.end].text).split()
-                       or f" {name_key(self.doc[f.start:f.end].text)} " in f" {word} "]
+            word = name_key(_unhandle(self._text(mention.start, mention.end)))
+            padded = f" {word} "
+            matches = [f for f, words, phrase in names if word in words or phrase in padded]
             if matches:
                 before = [f for f in matches if f.start < mention.start]
                 target = before[-1] if before else matches[0]
@@ -407,7 +457,7 @@ class Resolver:
         # Full names seen twice are one actor.
         by_name: dict[str, Mention] = {}
         for mention in full:
-            key = name_key(mention.name or self.doc[mention.start:mention.end].text)
+            key = name_key(mention.name or self._text(mention.start, mention.end))
             if key in by_name:
                 self._join(mention, by_name[key], "name-chain")
             else:
@@ -484,9 +534,7 @@ class Resolver:
     # --- pronouns ---------------------------------------------------------------------------------
 
     def _pronouns(self) -> None:
-        for i, lower in enumerate(self.lowers):
-            if lower not in SUBJECT_PRONOUNS:
-                continue
+        for i in self.pronouns:
             token = self.doc[i]
             if token.dep_ not in ("nsubj", "nsubjpass"):
                 continue
@@ -527,50 +575,76 @@ class Resolver:
     def _locative(self, head: Token) -> bool:
         return head.dep_ == "pobj" and head.head.lower_ in LOCATIVE
 
-    def _is_name(self, token: Token) -> bool:
-        m = self.taken[token.i]
+    def _is_name(self, i: int) -> bool:
+        m = self.taken[i]
         return m is not None and self.mentions[m].person
 
-    def _country_in(self, tokens: Span | list[Token]) -> str | None:
-        """A country named inside some tokens: a name, demonym, metonym or known place."""
-        for i in sorted({t.i for t in tokens}):
+    def _trim_entity(self, start: int, end: int) -> tuple[int, int]:
+        """Entity tokens without a leading "the" and a trailing possessive."""
+        if end - start > 1 and self.lowers[start] == "the":
+            start += 1
+        if end - start > 1 and self.possessives[end - 1]:
+            end -= 1
+        return start, end
+
+    def _text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end), as `doc[start:end].text` has it."""
+        if end <= start:
+            return ""
+        texts, spaces = self.texts, self.spaces
+        return "".join([texts[k] + " " * spaces[k] for k in range(start, end - 1)]) + texts[end - 1]
+
+    def _country_in(self, tokens: Iterable[int]) -> str | None:
+        """A country named inside some tokens (indices, in order): a name, demonym, metonym or
+        known place."""
+        tokens = list(tokens)
+        for i in sorted(set(tokens)):
             m = self.taken[i]
             if m is not None and self.mentions[m].code and not self.mentions[m].person:
                 country = codes.split(self.mentions[m].code)[0]
                 if country:
                     return country
-        words = [t for t in tokens if t.text[:1].isupper()]
+        words = [i for i in tokens if self.texts[i][:1].isupper()]
         for n in range(min(4, len(words)), 0, -1):
             for k in range(len(words) - n + 1):
                 chunk = words[k:k + n]
-                if chunk[-1].i - chunk[0].i != n - 1:
+                if chunk[-1] - chunk[0] != n - 1 or not self._may_be_name(chunk[0], chunk[-1]):
                     continue
-                entry = self.lex.lookup(" ".join(t.text for t in chunk))
+                entry = self.lex.lookup(" ".join(self.texts[i] for i in chunk))
                 if entry and entry.country:
                     return entry.country
         return None
 
-    def _agent_in(self, tokens: Span | list[Token]) -> str | None:
+    def _may_be_name(self, first: int, last: int) -> bool:
+        """Whether the capitalised tokens first..last, joined by spaces, can be a name the lexicon
+        looks up: its first word must start a name (or be "the", which the lookup drops), unless
+        the lookup trims a possessive and so may change a one-word name."""
+        word = self._first_word(self.texts[first])
+        return (word in self.lex.first_words or word == "the"
+                or self.texts[last].replace("’", "'").endswith(("'", "'s")))
+
+    def _agent_in(self, tokens: Iterable[int]) -> str | None:
         agent = None
-        for token in tokens:
-            found, _ = self._agent_at(token)
+        for i in tokens:
+            found, _ = self._agent_ending(i)
             agent = found or agent
         return agent
 
-    def _agent_and_title(self, tokens: list[Token]) -> tuple[str | None, str]:
+    def _agent_and_title(self, tokens: list[int]) -> tuple[str | None, str]:
         agent, title = None, ""
-        for token in tokens:
-            found, start = self._agent_at(token)
+        for i in tokens:
+            found, start = self._agent_ending(i)
             if found:
-                agent, title = found, self._title_phrase(token, start)
-        if agent == "GOV" and any(t.lower_ in ("former", "ex") for t in tokens):
+                agent, title = found, self._title_phrase(i, start)
+        if agent == "GOV" and any(self.lowers[i] in ("former", "ex") for i in tokens):
             agent = "ELI"
         return agent, title
 
     def _place_country(self, token: Token) -> str | None:
-        near = self.doc[token.left_edge.i:token.i + 1]
-        return (self._country_in(near) or gazetteer().country_of(near.text.removeprefix("the ").strip())
-                or self._country_in(list(token.subtree)))
+        start = token.left_edge.i
+        return (self._country_in(range(start, token.i + 1))
+                or gazetteer().country_of(self._text(start, token.i + 1).removeprefix("the ").strip())
+                or self._country_in([t.i for t in token.subtree]))
 
     # --- output ---------------------------------------------------------------------------------------
 
@@ -595,43 +669,33 @@ class Resolver:
             root = self._root(mention) if mention.actor is not None else n
             groups.setdefault(root, []).append(mention)
         actors = []
+        text = self.analysis.result.article.text
         for root, mentions in sorted(groups.items(), key=lambda kv: min(m.start for m in kv[1])):
             head = self.mentions[root] if self.mentions[root].end > self.mentions[root].start else mentions[0]
             best = max(mentions, key=lambda m: m.confidence if m.code else -1)
-            first = min(mentions, key=lambda m: m.start)
-            start, end = self._span(first)
+            ordered = sorted(mentions, key=lambda m: m.start)
+            spans = [self._span(m) for m in ordered]
+            start, end = spans[0]  # the actor is where it is first named
             country, agent = codes.split(best.code) if best.code else (None, None)
             actors.append(Actor(
-                text=self.analysis.result.article.text[start:end],
+                text=text[start:end],
                 start=start, end=end,
                 name=head.name or best.name,
                 code=best.code, country=country, agent=agent,
                 how=best.how, confidence=best.confidence,
-                mentions=[self._mention_dict(m) for m in sorted(mentions, key=lambda m: m.start)],
+                mentions=[{"text": text[s:e], "start": s, "end": e, "how": m.how}
+                          for m, (s, e) in zip(ordered, spans, strict=True)],
                 notes=sorted({note for m in mentions for note in m.notes}),
             ))
         return actors
 
     def _span(self, mention: Mention) -> tuple[int, int]:
-        span = self.doc[mention.start:mention.end]
-        return self.analysis.span(span.start_char, span.end_char)
-
-    def _mention_dict(self, mention: Mention) -> dict[str, object]:
-        start, end = self._span(mention)
-        return {"text": self.analysis.result.article.text[start:end], "start": start, "end": end,
-                "how": mention.how}
+        idx = self.analysis.token_idx()
+        last = mention.end - 1
+        return self.analysis.span(idx[mention.start], idx[last] + len(self.texts[last]))
 
 
 def _unhandle(text: str) -> str:
     """Social media handles as names: "@JoeBiden" -> "Joe Biden"."""
     return re.sub(r"@(\w+)", lambda m: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", m.group(1)), text)
 
-
-def _trim_entity(ent: Span) -> tuple[int, int]:
-    """Entity tokens without a leading "the" and a trailing possessive."""
-    start, end = ent.start, ent.end
-    if end - start > 1 and ent.doc[start].lower_ == "the":
-        start += 1
-    if end - start > 1 and ent.doc[end - 1].tag_ == "POS":
-        end -= 1
-    return start, end

@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import compress
 
-from spacy.attrs import IS_SPACE
-from spacy.tokens import Span, Token
+import numpy
+from spacy.attrs import DEP, HEAD, IS_SPACE, LEMMA, LOWER, POS
+from spacy.symbols import AUX, NOUN, PROPN, VERB
+from spacy.tokens import Span
 
 from eventwire.datafiles import data_path
 from eventwire.events.codebook import Code, codebook
@@ -58,13 +62,13 @@ LIGHT_VERBS = frozenset({"hold", "have", "make", "give", "launch", "conduct", "s
 
 @dataclass
 class Found:
-    """A trigger with the rule that fired and the tokens around it."""
+    """A trigger with the rule that fired and the tokens around it (by index in the Doc)."""
 
-    token: Token
+    token: int
     rule: Rule
-    verb: Token  # the verb whose subject is the source (the trigger itself for verbs)
+    verb: int  # the verb whose subject is the source (the trigger itself for verbs)
     embedded: Found | None = None  # for promises and threats: the event announced
-    phrase: Token | None = None  # a noun trigger's phrase head ("effort" in "mediation effort")
+    phrase: int | None = None  # a noun trigger's phrase head ("effort" in "mediation effort")
 
 
 def code_events(analysis: Analysis, actors: list[Actor], patterns: Patterns | None = None) -> list[Event]:
@@ -75,31 +79,74 @@ def code_events(analysis: Analysis, actors: list[Actor], patterns: Patterns | No
 class Coder:
     def __init__(self, analysis: Analysis, actors: list[Actor], patterns: Patterns) -> None:
         self.analysis = analysis
-        self.doc = analysis.doc
+        self.doc = doc = analysis.doc
         self.patterns = patterns
         self.book = codebook()
         self.actors = actors
         self.article = analysis.result.article
+        self.strings = doc.vocab.strings
+        # The parse as plain lists by token index: finding triggers reads it for every word, and
+        # spaCy makes a new Token object at each step through a Doc or a token's children.
+        n = len(doc)
+        table = doc.to_array([POS, DEP, HEAD, LEMMA, LOWER, IS_SPACE]) if n else numpy.zeros((0, 6), "uint64")
+        self.pos: list[int] = table[:, 0].tolist()
+        self.lemma_ids: list[int] = table[:, 3].tolist()
+        self.lower_ids: list[int] = table[:, 4].tolist()
+        dep_ids = table[:, 1].tolist()
+        labels: dict[int, str] = patterns.derived.setdefault("dep_labels", {})  # shared: labels are few
+        for h in set(dep_ids).difference(labels):
+            labels[h] = self.strings[h]
+        self.deps: list[str] = list(map(labels.__getitem__, dep_ids))
+        # HEAD holds signed offsets stored unsigned: wrap them back before adding the index.
+        heads, index = table[:, 2].astype("int64") + numpy.arange(n), numpy.arange(n + 1)
+        self.heads: list[int] = heads.tolist()
+        # The children of token i are order[bounds[i]:bounds[i + 1]]: the tokens sorted by head
+        # (roots last), in order within each head, as Token.children gives them. (Two lists: a list
+        # per token would be a great many objects to make.)
+        by_head = numpy.where(heads == index[:n], n, heads)
+        order = numpy.argsort(by_head, kind="stable")
+        self.order: list[int] = order.tolist()
+        self.bounds: list[int] = by_head[order].searchsorted(index).tolist()
         # token index -> actor index, through the original offsets of every mention
         # Actors without a code (a person the dictionary does not know) still take part, code-less.
-        spans = sorted((m["start"], m["end"], n) for n, a in enumerate(actors) for m in a.mentions)
-        starts = [s for s, _, _ in spans]
+        spans = sorted((m["start"], m["end"], owner) for owner, a in enumerate(actors) for m in a.mentions)
         self.actor_of: dict[int, int] = {}
-        if spans:
-            spaces = self.doc.to_array(IS_SPACE).tolist() if len(self.doc) else []
-            for i, pos in enumerate(analysis.token_starts()):
-                if spaces[i]:
-                    continue
-                k = bisect.bisect_right(starts, pos) - 1
-                if k >= 0 and spans[k][0] <= pos < spans[k][1]:
-                    self.actor_of[i] = spans[k][2]
+        if spans and n:
+            token_starts = numpy.array(analysis.token_starts())
+            starts, ends, owners = numpy.array(spans).T
+            k = starts.searchsorted(token_starts, side="right") - 1
+            inside = (k >= 0) & (token_starts < ends[k]) & (table[:, 5] == 0)
+            self.actor_of = dict(zip(inside.nonzero()[0].tolist(), owners[k[inside]].tolist(), strict=True))
+        self.announcing = patterns.promise_verbs | patterns.threat_verbs
+        # (lemma id, word id) -> the lemma a trigger is looked up by; shared by the articles coded
+        # with these patterns
+        self.verb_lemmas: dict[tuple[int, int], str] = patterns.derived.setdefault("verb_lemmas", {})
+        self.noun_lemmas: dict[tuple[int, int], str] = patterns.derived.setdefault("noun_lemmas", {})
+        self.sents = list(doc.sents)
         self.first_body_sentence = next(
-            (i for i, s in enumerate(self.doc.sents) if analysis.segment_kind(s.start_char) == "body"), 0)
+            (i for i, s in enumerate(self.sents) if analysis.segment_kind(s.start_char) == "body"), 0)
+        sizes = [s.end - s.start for s in self.sents]
+        live = self._live(heads, numpy.repeat(numpy.arange(len(sizes)), sizes))
+        self.live: list[bool] = live.tolist()
+        # Only a verb with an entry, a promise or threat verb or a light verb can be a trigger, and
+        # only a noun that ends an entry; and only in a sentence that can hold an event.
+        pos, in_live = table[:, 0], numpy.repeat(live, sizes)
+        verbal = (pos == VERB) | (pos == AUX)
+        for h, label in labels.items():
+            if label == "aux":
+                verbal &= table[:, 1] != h
+        verbal &= in_live
+        nominal = ((pos == NOUN) | (pos == PROPN)) & in_live
+        lemmas, words = table[:, 3], table[:, 4]
+        self.candidates = sorted(self._possible(verbal, lemmas, words, "verb")
+                                 + self._possible(nominal, lemmas, words, "noun"))
 
     def run(self) -> list[Event]:
         events: list[Event] = []
         seen: set[tuple[str, str | None, str | None, int]] = set()
-        for index, sent in enumerate(self.doc.sents):
+        for index, sent in enumerate(self.sents):
+            if not self.live[index]:
+                continue
             for found in self._triggers(sent):
                 for event in self._events(found, sent, index):
                     key = (event.code, _code(event.source), _code(event.target), index)
@@ -108,63 +155,116 @@ class Coder:
                         events.append(event)
         return events
 
+    def _live(self, heads: numpy.ndarray, sentence: numpy.ndarray) -> numpy.ndarray:
+        """Which sentences can hold an event (`sentence` holds each token's sentence): those with an
+        actor's token, as every token an event reads is in its trigger's parse tree; all, when a
+        tree crosses a sentence boundary."""
+        live = numpy.zeros(len(self.sents), bool)
+        if self.actor_of:
+            if (sentence[heads] != sentence).any():
+                live[:] = True
+            else:
+                live[sentence[list(self.actor_of)]] = True
+        return live
+
     # --- triggers -------------------------------------------------------------------------------
+    # Tokens are indexes into the lists built above.
+
+    def _possible(self, mask: numpy.ndarray, lemmas: numpy.ndarray, words: numpy.ndarray, kind: str) -> list[int]:
+        """The tokens of `mask` whose lemma as `_plain` gives it can be that of a `kind` trigger."""
+        verb_heads, noun_heads = _trigger_heads(self.patterns)
+        index, heads, cache = ((self.patterns.verbs, verb_heads, self.verb_lemmas) if kind == "verb"
+                               else (self.patterns.nouns, noun_heads, self.noun_lemmas))
+        # (lemma id, word id) -> whether the token can be a trigger; shared as `cache` is
+        verdicts: dict[tuple[int, int], bool] = self.patterns.derived.setdefault(f"{kind}_possible", {})
+        keys = list(zip(lemmas[mask].tolist(), words[mask].tolist(), strict=True))
+        known = list(map(verdicts.get, keys))
+        if None in known:
+            if len(verdicts) > 100_000:
+                verdicts.clear()  # bounded by the vocabulary of recent articles, not of every article seen
+            for k, key in enumerate(keys):
+                if known[k] is None:
+                    known[k] = verdicts[key] = self._plain(*key, index, cache) in heads
+        return list(compress(mask.nonzero()[0].tolist(), known))
 
     def _triggers(self, sent: Span) -> list[Found]:
         found: list[Found] = []
         used: set[int] = set()
-        for token in sent:
-            if token.i in used:
+        pos, candidates = self.pos, self.candidates
+        for i in candidates[bisect.bisect_left(candidates, sent.start):bisect.bisect_left(candidates, sent.end)]:
+            if i in used:
                 continue
-            if token.pos_ in ("VERB", "AUX") and token.dep_ != "aux":
-                hit = self._verb(token)
+            if pos[i] == VERB or pos[i] == AUX:
+                hit = self._verb(i)
                 if hit:
                     found.append(hit)
-                    used.add(hit.token.i)
+                    used.add(hit.token)
                     if hit.embedded:
-                        used.add(hit.embedded.token.i)
-            elif token.pos_ in ("NOUN", "PROPN"):
-                hit = self._noun(token)
-                if hit and hit.token.i not in used:
+                        used.add(hit.embedded.token)
+            else:
+                hit = self._noun(i)
+                if hit and hit.token not in used:
                     found.append(hit)
-                    used.add(token.i)
+                    used.add(i)
         # A noun that is the object of a coded verb ("held talks", "rejected calls for") belongs to
         # that verb's event, not to one of its own.
-        consumed = {c.i for f in found if f.rule.trigger == "verb" for c in self._complements(f.token)}
-        return [f for f in found if f.rule.trigger == "verb" or f.token.i not in consumed]
+        consumed = {c for f in found if f.rule.trigger == "verb" for c in self._complements(f.token)}
+        return [f for f in found if f.rule.trigger == "verb" or f.token not in consumed]
 
-    def _lemma(self, token: Token, index: dict[str, list[Rule]]) -> str:
+    def _kids(self, i: int) -> list[int]:
+        """Token.children, by index."""
+        return self.order[self.bounds[i]:self.bounds[i + 1]]
+
+    def _lower(self, i: int) -> str:
+        return self.strings[self.lower_ids[i]]
+
+    def _lemma_lower(self, i: int) -> str:
+        return self.strings[self.lemma_ids[i]].lower()
+
+    def _lemma(self, i: int, index: dict[str, list[Rule]]) -> str:
+        cache = self.verb_lemmas if index is self.patterns.verbs else self.noun_lemmas
+        return self._plain(self.lemma_ids[i], self.lower_ids[i], index, cache)
+
+    def _plain(self, lemma_id: int, lower_id: int, index: dict[str, list[Rule]],
+               cache: dict[tuple[int, int], str]) -> str:
+        key = (lemma_id, lower_id)
+        plain = cache.get(key)
+        if plain is not None:
+            return plain
+        if len(cache) > 100_000:
+            cache.clear()  # bounded by the vocabulary of recent articles, not of every article seen
+        cache[key] = plain = self._unslipped(self.strings[lemma_id].lower(), self.strings[lower_id], index)
+        return plain
+
+    @staticmethod
+    def _unslipped(lemma: str, word: str, index: dict[str, list[Rule]]) -> str:
         """The token's lemma, or a plain form of it when the lemmatiser slips ("stages" -> "stag")."""
-        lemma = token.lemma_.lower()
         if lemma in index:
             return lemma
-        word = token.lower_
-        for cut, add in (("", ""), ("s", ""), ("es", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"),
-                         ("ies", "y"), ("ied", "y")):
-            if word.endswith(cut) and (word[: len(word) - len(cut)] + add) in index:
-                return word[: len(word) - len(cut)] + add
-        return lemma
+        return next((form for form in _plain_forms(word) if form in index), lemma)
 
-    def _verb(self, verb: Token) -> Found | None:
+    def _verb(self, verb: int) -> Found | None:
+        deps, kids = self.deps, self._kids
         lemma = self._lemma(verb, self.patterns.verbs)
-        if lemma in self.patterns.promise_verbs | self.patterns.threat_verbs:
-            embedded = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if lemma in self.announcing:
+            embedded = next((c for c in kids(verb) if deps[c] == "xcomp" and self.pos[c] == VERB), None)
             inner = self._verb(embedded) if embedded is not None else None
             if inner is not None:
                 code = self._announced(lemma, inner.rule.code)
                 if code:
                     rule = Rule(f"{inner.rule.id}+{lemma}", code, "verb", frozenset({lemma}), where=inner.rule.where)
                     return Found(verb, rule, verb, embedded=inner)
-        rule = self._best(self.patterns.verbs, lemma, verb, self._complements(verb))
+        complements = self._complements(verb)
+        rule = self._best(self.patterns.verbs, lemma, [verb], complements)
         if rule is None:
-            particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+            particle = next((self._lower(c) for c in kids(verb) if deps[c] == "prt"), None)
             if particle:
-                rule = self._best(self.patterns.verbs, f"{lemma} {particle}", verb, self._complements(verb))
+                rule = self._best(self.patterns.verbs, f"{lemma} {particle}", [verb], complements)
         if rule is not None:
             return Found(verb, rule, verb)
         # A light verb with an eventive noun object: "staged drills", "held talks", "imposed sanctions".
         if lemma in LIGHT_VERBS:
-            for obj in self._complements(verb):
+            for obj in complements:
                 hit = self._noun(obj, governor=verb)
                 if hit:
                     return hit
@@ -178,68 +278,103 @@ class Coder:
             return code  # already an intent or a threat
         return table.get(code) or table.get(info.root)
 
-    def _noun(self, noun: Token, governor: Token | None = None) -> Found | None:
-        lemma = self._lemma(noun, self.patterns.nouns)
-        compounds = [c.lower_ for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i]
+    def _noun(self, noun: int, governor: int | None = None) -> Found | None:
+        deps, kids, heads, nouns = self.deps, self._kids, self.heads, self.patterns.nouns
+        lemma = self._lemma(noun, nouns)
+        compounds = [self._lower(c) for c in kids(noun) if deps[c] in ("compound", "amod") and c < noun]
+        phrases = [" ".join([*compounds[k:], lemma]) for k in range(len(compounds) + 1)]
+        if not any(phrase in nouns for phrase in phrases):
+            return None
         # "a mediation effort between X and Y": the modifier is the event, its head carries the rest;
         # other modifiers are not events ("riot police" is police).
-        if noun.dep_ == "compound" and noun.head.lemma_.lower() not in GENERIC_HEADS:
+        if deps[noun] == "compound" and self._lemma_lower(heads[noun]) not in GENERIC_HEADS:
             return None
-        phrase_head = noun.head if noun.dep_ == "compound" else noun
-        verb = governor or self._governing_verb(phrase_head)
-        complements = [c for c in phrase_head.children if c.dep_ in ("dobj", "pobj")]
+        phrase_head = heads[noun] if deps[noun] == "compound" else noun
+        verb = governor if governor is not None else self._governing_verb(phrase_head)
+        complements = [c for c in kids(phrase_head) if deps[c] in ("dobj", "pobj")]
         # "staged drills with X": the prepositions of the verb whose object the noun is count for it
         holders = [noun] if phrase_head == noun else [noun, phrase_head]
-        if verb is not None and phrase_head.head == verb and phrase_head.dep_ in ("dobj", "nsubjpass", "attr", "oprd"):
+        if verb is not None and heads[phrase_head] == verb and \
+                deps[phrase_head] in ("dobj", "nsubjpass", "attr", "oprd"):
             holders.append(verb)
-        for k in range(len(compounds) + 1):
-            phrase = " ".join([*compounds[k:], lemma])
-            rule = self._best(self.patterns.nouns, phrase, holders, complements)
+        for phrase in phrases:
+            rule = self._best(nouns, phrase, holders, complements)
             if rule:
-                return Found(noun, rule, verb or noun, phrase=phrase_head)
+                return Found(noun, rule, verb if verb is not None else noun, phrase=phrase_head)
         return None
 
-    def _best(self, index: dict[str, list[Rule]], word: str, holders: Token | list[Token],
-              complements: list[Token]) -> Rule | None:
+    def _best(self, index: dict[str, list[Rule]], word: str, holders: list[int], complements: list[int]) -> Rule | None:
         rules = index.get(word)
         if not rules:
             return None
-        holders = holders if isinstance(holders, list) else [holders]
-        trigger = holders[0]
-        objects = {c.lemma_.lower() for c in complements} | {
-            " ".join([*(m.lower_ for m in c.children if m.dep_ == "compound"), c.lemma_.lower()]) for c in complements}
-        preps = {c.lower_ for h in holders for c in h.children if c.dep_ in ("prep", "agent", "dative")}
-        for obj in complements:
-            preps |= {c.lower_ for c in obj.children if c.dep_ == "prep"}
-        # "went on strike", "took to the streets": the object of a preposition can be the rule's object
-        objects |= {g.lemma_.lower() for p in trigger.children if p.dep_ == "prep"
-                    for g in p.children if g.dep_ == "pobj"}
-        particles = {c.lower_ for c in trigger.children if c.dep_ == "prt"}
+        # What the rules may ask for, each worked out when a rule first asks
+        objects: set[str] | None = None
+        preps: set[str] | None = None
+        particles: set[str] | None = None
         best = None
         for rule in rules:
-            if rule.objects and not rule.objects & objects:
-                continue
-            if rule.preps and not rule.preps & preps:
-                continue
-            if rule.particles and not rule.particles & particles:
-                continue
+            if rule.objects:
+                if objects is None:
+                    objects = self._objects(holders[0], complements)
+                if not rule.objects & objects:
+                    continue
+            if rule.preps:
+                if preps is None:
+                    preps = self._preps(holders, complements)
+                if not rule.preps & preps:
+                    continue
+            if rule.particles:
+                if particles is None:
+                    particles = {self._lower(c) for c in self._kids(holders[0]) if self.deps[c] == "prt"}
+                if not rule.particles & particles:
+                    continue
             if best is None or rule.specificity > best.specificity:
                 best = rule
         return best
 
-    def _complements(self, verb: Token) -> list[Token]:
+    def _objects(self, trigger: int, complements: list[int]) -> set[str]:
+        """What a rule's `object:` can match: the complements' lemmas, with their compounds too."""
+        deps, kids, lower, lemma = self.deps, self._kids, self._lower, self._lemma_lower
+        objects = {lemma(c) for c in complements} | {
+            " ".join([*(lower(m) for m in kids(c) if deps[m] == "compound"), lemma(c)]) for c in complements}
+        # "went on strike", "took to the streets": the object of a preposition can be the rule's object
+        objects |= {lemma(g) for p in kids(trigger) if deps[p] == "prep" for g in kids(p) if deps[g] == "pobj"}
+        return objects
+
+    def _preps(self, holders: list[int], complements: list[int]) -> set[str]:
+        """What a rule's `prep:` can match: the prepositions of the holders and of the complements."""
+        deps, kids, lower = self.deps, self._kids, self._lower
+        preps = {lower(c) for h in holders for c in kids(h) if deps[c] in ("prep", "agent", "dative")}
+        for obj in complements:
+            preps |= {lower(c) for c in kids(obj) if deps[c] == "prep"}
+        return preps
+
+    def _complements(self, verb: int) -> list[int]:
         """Objects a rule's `object:` may name: direct object, predicate noun, passive subject."""
-        out = [c for c in verb.children if c.dep_ in ("dobj", "oprd", "attr", "nsubjpass", "dative")]
-        out += [conj for c in out for conj in c.conjuncts]
+        deps = self.deps
+        out = [c for c in self._kids(verb) if deps[c] in ("dobj", "oprd", "attr", "nsubjpass", "dative")]
+        out += [conj for c in out for conj in self._conjuncts(c)]
         return out
 
-    def _governing_verb(self, noun: Token) -> Token | None:
+    def _conjuncts(self, i: int) -> list[int]:
+        """Token.conjuncts, by index: the tokens coordinated with `i`, in order."""
+        deps, heads, kids = self.deps, self.heads, self._kids
+        start = i
+        while heads[start] != start and deps[start] == "conj":
+            start = heads[start]
+        queue = [start]
+        for word in queue:
+            queue += [c for c in kids(word) if c > word and deps[c] == "conj"]
+        return [w for w in queue if w != i]
+
+    def _governing_verb(self, noun: int) -> int | None:
+        pos, heads = self.pos, self.heads
         token = noun
         for _ in range(6):
-            if token.head == token:
-                return token if token.pos_ in ("VERB", "AUX") else None
-            token = token.head
-            if token.pos_ in ("VERB", "AUX"):
+            if heads[token] == token:
+                return token if pos[token] == VERB or pos[token] == AUX else None
+            token = heads[token]
+            if pos[token] == VERB or pos[token] == AUX:
                 return token
         return None
 
@@ -257,6 +392,8 @@ class Coder:
             pairs = [(s, t) for s in sources for t in sources if s != t]
         else:
             pairs = [(s, None) for s in sources]
+        if not pairs:
+            return []
         flags = self._flags(found)
         info, flags = self._modality(found, info, flags)
         if info.code == "010" and not targets:
@@ -266,57 +403,64 @@ class Coder:
     def _sources(self, found: Found) -> list[int]:
         trigger = found.token
         if found.rule.trigger == "noun" and trigger != found.verb:
-            own = self._noun_source(trigger) or (self._noun_source(found.phrase) if found.phrase else [])
+            own = self._noun_source(trigger) or (self._noun_source(found.phrase) if found.phrase is not None else [])
             if own:
                 return own
         verb = found.verb
         subject = self._subject(verb)
         if subject is None:
             return []
-        if subject.dep_ == "nsubjpass":
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if self.deps[subject] == "nsubjpass":
+            agent = self._child(verb, ("agent",))
+            pobj = self._child(agent, ("pobj",)) if agent is not None else None
             return self._actors_at(pobj) if pobj is not None else []
         return self._actors_at(subject)
 
-    def _noun_source(self, noun: Token) -> list[int]:
+    def _child(self, token: int, deps: tuple[str, ...]) -> int | None:
+        """The first child of `token` with one of `deps`."""
+        return next((c for c in self._kids(token) if self.deps[c] in deps), None)
+
+    def _noun_source(self, noun: int) -> list[int]:
         """Who acts in a noun event: "Biden's criticism", "U.S. sanctions", "talks by X"."""
-        for child in noun.children:
-            if child.dep_ in ("poss", "compound", "amod", "nmod") and child.i < noun.i:
+        deps = self.deps
+        for child in self._kids(noun):
+            if deps[child] in ("poss", "compound", "amod", "nmod") and child < noun:
                 found = self._actors_at(child)
                 if found:
                     return found
-            if child.dep_ == "prep" and child.lower_ == "by":
-                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if deps[child] == "prep" and self._lower(child) == "by":
+                pobj = self._child(child, ("pobj",))
                 if pobj is not None:
                     return self._actors_at(pobj)
         return []
 
-    def _subject(self, verb: Token) -> Token | None:
+    def _subject(self, verb: int) -> int | None:
         """The subject of a verb, or of the verb it is coordinated with or embedded in."""
+        deps, heads = self.deps, self.heads
         token = verb
         for _ in range(4):
-            subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject.lower_ in RELATIVE and token.dep_ == "relcl":
-                return token.head  # "The U.S., which stations troops": the U.S.
+            subject = self._child(token, ("nsubj", "nsubjpass"))
+            if subject is not None and self._lower(subject) in RELATIVE and deps[token] == "relcl":
+                return heads[token]  # "The U.S., which stations troops": the U.S.
             if subject is not None:
                 return subject
-            if token.dep_ in ("xcomp", "conj", "advcl", "acl", "pcomp") and token.head != token:
-                token = token.head
+            if deps[token] in ("xcomp", "conj", "advcl", "acl", "pcomp") and heads[token] != token:
+                token = heads[token]
             else:
                 return None
         return None
 
     def _targets(self, found: Found) -> list[int]:
+        deps, kids, lower = self.deps, self._kids, self._lower
         trigger, rule = found.token, found.rule
         holders = list(dict.fromkeys(t for t in (trigger, found.phrase, found.verb) if t is not None))
         if found.embedded is not None:
             holders = [found.embedded.token, *holders]
-        objects = [c for h in holders for c in h.children if c.dep_ in ("dobj", "dative", "iobj")]
+        objects = [c for h in holders for c in kids(h) if deps[c] in ("dobj", "dative", "iobj")]
         if rule.preps:
             for holder in holders + objects:
-                for child in holder.children:
-                    if child.dep_ in ("prep", "dative") and child.lower_ in rule.preps:
+                for child in kids(holder):
+                    if deps[child] in ("prep", "dative") and lower(child) in rule.preps:
                         found_actors = self._prep_actors(child)
                         if found_actors:
                             return found_actors
@@ -327,62 +471,88 @@ class Coder:
             if found_actors:
                 return found_actors
         for holder in holders + objects:
-            for child in holder.children:
-                if child.dep_ in ("prep", "dative") and child.lower_ in TARGET_PREPS:
+            for child in kids(holder):
+                if deps[child] in ("prep", "dative") and lower(child) in TARGET_PREPS:
                     found_actors = self._prep_actors(child)
                     if found_actors:
                         return found_actors
         # "talks between X and Y"
-        for child in trigger.children:
-            if child.dep_ == "prep" and child.lower_ == "between":
+        for child in kids(trigger):
+            if deps[child] == "prep" and lower(child) == "between":
                 return self._prep_actors(child)
         return []
 
-    def _prep_actors(self, prep: Token) -> list[int]:
-        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    def _prep_actors(self, prep: int) -> list[int]:
+        pobj = self._child(prep, ("pobj", "pcomp"))
         return self._actors_at(pobj) if pobj is not None else []
 
-    def _actors_at(self, token: Token) -> list[int]:
+    def _actors_at(self, token: int) -> list[int]:
         """Actors named by a phrase: its head, its modifiers ("North Korea's calls"), its conjuncts."""
+        deps, actor_of = self.deps, self.actor_of
         out: list[int] = []
-        for head in [token, *token.conjuncts]:
-            actor = self.actor_of.get(head.i)
+        for head in [token, *self._conjuncts(token)]:
+            actor = actor_of.get(head)
             if actor is None:
-                for child in head.children:
-                    if child.dep_ in ("poss", "compound", "amod", "nmod", "appos") and child.i in self.actor_of:
-                        actor = self.actor_of[child.i]
+                for child in self._kids(head):
+                    if deps[child] in ("poss", "compound", "amod", "nmod", "appos") and child in actor_of:
+                        actor = actor_of[child]
                         break
-            if actor is None and head.dep_ != "conj":
+            if actor is None and deps[head] != "conj":
                 # "the ROK-US alliance", "officials of X": an actor anywhere in a short phrase
-                for t in head.subtree:
-                    if t.i in self.actor_of and abs(t.i - head.i) <= 4:
-                        actor = self.actor_of[t.i]
-                        break
+                actor = self._actor_near(head)
             if actor is not None and actor not in out:
                 out.append(actor)
         return out
 
+    def _actor_near(self, head: int) -> int | None:
+        """The actor of the first token of `head`'s subtree within four tokens of it."""
+        near = [t for t in range(head - 4, head + 5) if t in self.actor_of and self._descends(t, head)]
+        if len(near) > 1:
+            near = [t for t in self._subtree(head) if t in near]  # subtree order, if arcs cross
+        return self.actor_of[near[0]] if near else None
+
+    def _descends(self, token: int, ancestor: int) -> bool:
+        """Whether `token` is in `ancestor`'s subtree."""
+        heads = self.heads
+        while token != ancestor:
+            if heads[token] == token:
+                return False
+            token = heads[token]
+        return True
+
+    def _subtree(self, token: int) -> Iterator[int]:
+        """Token.subtree, by index: the token and its descendants, in order."""
+        children = self._kids(token)
+        for child in children:
+            if child < token:
+                yield from self._subtree(child)
+        yield token
+        for child in children:
+            if child > token:
+                yield from self._subtree(child)
+
     # --- flags ----------------------------------------------------------------------------------
 
     def _flags(self, found: Found) -> dict[str, bool]:
+        deps, heads, kids, lower, lemma = self.deps, self.heads, self._kids, self._lower, self._lemma_lower
         verb = found.verb
         chain = [found.token, verb] if found.token != verb else [verb]
-        governors: list[Token] = []  # verbs the event's verb is the complement of ("refused to X")
+        governors: list[int] = []  # verbs the event's verb is the complement of ("refused to X")
         token = verb
         for _ in range(3):  # the clause's own verb and the verbs it hangs from (xcomp, conj)
-            if token.dep_ in ("xcomp", "conj") and token.head != token:
-                if token.dep_ == "xcomp":
-                    governors.append(token.head)
-                token = token.head
+            if deps[token] in ("xcomp", "conj") and heads[token] != token:
+                if deps[token] == "xcomp":
+                    governors.append(heads[token])
+                token = heads[token]
                 chain.append(token)
         root = self.book[found.rule.code].root
         promise = found.embedded is not None
-        negated = any(c.dep_ == "neg" for t in chain for c in t.children)
-        negated |= any(t.lemma_.lower() in REFUSAL_VERBS for t in governors) and root != "12"
-        auxes = {c.lower_ for t in chain for c in t.children if c.dep_ == "aux"}
-        future = bool(auxes & FUTURE) or any(t.lemma_.lower() in PLAN_VERBS for t in governors)
-        conditional = any(c.lower_ in CONDITIONALS for t in chain for c in t.children if c.dep_ == "mark")
-        hedged = any(c.lower_ in HEDGES for t in chain for c in t.children if c.dep_ in ("advmod", "acomp"))
+        negated = any(deps[c] == "neg" for t in chain for c in kids(t))
+        negated |= any(lemma(t) in REFUSAL_VERBS for t in governors) and root != "12"
+        auxes = {lower(c) for t in chain for c in kids(t) if deps[c] == "aux"}
+        future = bool(auxes & FUTURE) or any(lemma(t) in PLAN_VERBS for t in governors)
+        conditional = any(lower(c) in CONDITIONALS for t in chain for c in kids(t) if deps[c] == "mark")
+        hedged = any(lower(c) in HEDGES for t in chain for c in kids(t) if deps[c] in ("advmod", "acomp"))
         conditional |= hedged or bool(auxes & MODALS)  # "could", "likely": a possibility, not a plan
         hypothetical = future or conditional
         # "demanding that Lukashenko step down": what is asked for has not happened
@@ -413,26 +583,27 @@ class Coder:
                 return self.book[code], {**flags, "hypothetical": False}
         return info, flags
 
-    @staticmethod
-    def _governed_by(verb: Token, lemmas: frozenset[str], deps: tuple[str, ...] = ("xcomp",)) -> bool:
+    def _governed_by(self, verb: int, lemmas: frozenset[str], deps: tuple[str, ...] = ("xcomp",)) -> bool:
         """Whether `verb` is the complement of one of `lemmas` ("refused to X", "demanded that X")."""
+        heads = self.heads
         token = verb
         for _ in range(3):
-            if token.dep_ not in deps or token.head == token:
+            if self.deps[token] not in deps or heads[token] == token:
                 return False
-            token = token.head
-            if token.lemma_.lower() in lemmas:
+            token = heads[token]
+            if self._lemma_lower(token) in lemmas:
                 return True
         return False
 
-    def _reported(self, verb: Token) -> bool:
+    def _reported(self, verb: int) -> bool:
+        heads = self.heads
         token = verb
         for _ in range(4):
-            if token.dep_ == "ccomp" and token.head.lemma_.lower() in SPEECH_VERBS:
+            if self.deps[token] == "ccomp" and self._lemma_lower(heads[token]) in SPEECH_VERBS:
                 return True
-            if token.head == token:
+            if heads[token] == token:
                 return False
-            token = token.head
+            token = heads[token]
         return False
 
     # --- the record -----------------------------------------------------------------------------
@@ -440,7 +611,8 @@ class Coder:
     def _event(self, found: Found, info: Code, source: int | None, target: int | None, sent: Span,
                index: int, flags: dict[str, bool]) -> Event:
         a = self.analysis
-        t_start, t_end = a.span(found.token.idx, found.token.idx + len(found.token))
+        token = self.doc[found.token]
+        t_start, t_end = a.span(token.idx, token.idx + len(token))
         s_start, s_end = a.span(sent.start_char, sent.end_char)
         is_root = a.segment_kind(sent.start_char) == "headline" or index == self.first_body_sentence
         src, tgt = self._actor(source), self._actor(target)
@@ -496,6 +668,22 @@ def calibrated(raw: float) -> float:
         return round(min(raw, 0.99), 3)
     k = min(bisect.bisect_left(uppers, raw), len(values) - 1)
     return values[k]
+
+
+def _trigger_heads(patterns: Patterns) -> tuple[frozenset[str], frozenset[str]]:
+    """The lemmas a verb trigger and a noun trigger can have (see `Patterns.verb_heads`)."""
+    if "trigger_heads" not in patterns.derived:
+        verbs = patterns.verb_heads() | patterns.promise_verbs | patterns.threat_verbs | LIGHT_VERBS
+        patterns.derived["trigger_heads"] = (verbs, patterns.noun_heads())
+    return patterns.derived["trigger_heads"]  # type: ignore[return-value]
+
+
+def _plain_forms(word: str) -> Iterator[str]:
+    """The word and the forms it has without an inflection ("stages" -> "stage")."""
+    for cut, add in (("", ""), ("s", ""), ("es", ""), ("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"),
+                     ("ies", "y"), ("ied", "y")):
+        if word.endswith(cut):
+            yield word[: len(word) - len(cut)] + add
 
 
 def _code(actor: dict | None) -> str | None:

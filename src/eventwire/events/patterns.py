@@ -47,12 +47,31 @@ class Patterns:
     intent: dict[str, str] = field(default_factory=dict)  # embedded code or root -> intent code
     threat: dict[str, str] = field(default_factory=dict)  # embedded code or root -> threat code
     refusal: dict[str, str] = field(default_factory=dict)  # embedded code or root -> refusal code
+    # What the coder derives from the indexes (built on first use, dropped when a rule is added)
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, rule: Rule) -> None:
         self.rules.append(rule)
         index = self.verbs if rule.trigger == "verb" else self.nouns
         for word in rule.words:
             index[word].append(rule)
+        self.derived.clear()
+
+    def verb_heads(self) -> frozenset[str]:
+        """What a verb trigger's lemma can be: an entry, or the words before a space in one
+        (the verb of "sit down")."""
+        if "verb_heads" not in self.derived:
+            self.derived["verb_heads"] = frozenset(
+                k[:i] for k in self.verbs for i in [*(n for n, c in enumerate(k) if c == " "), len(k)])
+        return self.derived["verb_heads"]  # type: ignore[return-value]
+
+    def noun_heads(self) -> frozenset[str]:
+        """What a noun trigger's lemma can be: an entry, or the words after a space in one
+        (the noun of "phone call")."""
+        if "noun_heads" not in self.derived:
+            self.derived["noun_heads"] = frozenset(
+                k[i:] for k in self.nouns for i in [0, *(n + 1 for n, c in enumerate(k) if c == " ")])
+        return self.derived["noun_heads"]  # type: ignore[return-value]
 
     def for_code(self, code: str) -> list[Rule]:
         return [r for r in self.rules if r.code == code or (len(code) == 2 and r.code.startswith(code))]
