@@ -25,6 +25,7 @@ from eventwire.model import Article, Event, Failure, Result
 from eventwire.schema import sentence_grams
 
 Row = dict[str, Any]
+_NESTED = (list, tuple, dict)  # stored as JSON
 # Child tables of an article and the Result attribute each is built from.
 CHILD_TABLES = {"segments": "segments", "actors": "actors", "places": "places", "times": "times",
                 "quotes": "quotes", "mentions": "events"}
@@ -41,9 +42,12 @@ def flatten(values: dict[str, Any], nested: frozenset[str] = frozenset()) -> Row
     for key, value in values.items():
         if isinstance(value, dict):
             for sub, inner in value.items():
-                row[f"{key}_{sub}"] = _scalar(inner)
-        elif not (value is None and key in nested):
-            row[key] = _scalar(value)
+                row[f"{key}_{sub}"] = json.dumps(inner, ensure_ascii=False) if isinstance(inner, _NESTED) else inner
+        elif value is None:
+            if key not in nested:
+                row[key] = None
+        else:
+            row[key] = json.dumps(value, ensure_ascii=False) if isinstance(value, _NESTED) else value
     return row
 
 
@@ -56,12 +60,6 @@ def _dict_fields(cls: type) -> frozenset[str]:
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def outlet(article: Article) -> str:

@@ -81,6 +81,10 @@ class Store:
         self._index: dedup.StoryIndex | None = None
         try:
             self.version = self._migrate()
+            if not read_only:
+                # A writer runs many small statements per batch, where DuckDB's parallel execution
+                # costs more CPU than it saves; the cores belong to the analysis.
+                self.con.execute("SET threads = 1")
             self._next_seq = self.con.execute("SELECT coalesce(max(seq), 0) + 1 FROM articles").fetchall()[0][0]
         except BaseException:
             self.con.close()
