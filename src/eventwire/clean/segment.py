@@ -35,13 +35,14 @@ def segment(text: str, title: str | None = None, rules: SegmentRules | None = No
     for start, end in lines:
         line = text[start:end]
         key = phrase_key(line)
-        kind = _furniture(line, key, rules, teasers)
+        uncredited = _strip_credits(line, rules)  # the line without trailing photo credits, if it has any
+        kind = _furniture(line, key, rules, teasers, uncredited)
         if kind is None and start < title_at and len(line.split()) <= KICKER_MAX_WORDS:
             kind = "boilerplate"
         if kind is not None:
             out.append(Segment(kind, start, end, line))
             continue
-        caption = _caption(line, start, rules)
+        caption = _caption(line, start, rules, uncredited)
         if caption:
             out.extend(caption)
             continue
@@ -74,7 +75,7 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
             yield start, start + len(stripped)
 
 
-def _furniture(line: str, key: str, rules: SegmentRules, teasers: set[str]) -> str | None:
+def _furniture(line: str, key: str, rules: SegmentRules, teasers: set[str], uncredited: str | None) -> str | None:
     """boilerplate / related / credit for a whole line, or None."""
     if key in rules.boilerplate_phrases or any(p.search(line) for p in rules.boilerplate):
         return "boilerplate"
@@ -85,14 +86,14 @@ def _furniture(line: str, key: str, rules: SegmentRules, teasers: set[str]) -> s
         if quoted:
             teasers.add(phrase_key(quoted.group(1)))
         return "related"
-    if _strip_credits(line, rules) == "":
+    if uncredited == "":
         return "credit"
     return None
 
 
-def _caption(line: str, start: int, rules: SegmentRules) -> list[Segment] | None:
-    """A caption line, with its trailing photo credit(s) split off as credit segments."""
-    rest = _strip_credits(line, rules)
+def _caption(line: str, start: int, rules: SegmentRules, rest: str | None) -> list[Segment] | None:
+    """A caption line (`rest`: the line without its trailing photo credits, None if it has none),
+    with its credit(s) split off as credit segments."""
     if rest is None:
         if any(p.search(line) for p in rules.caption):
             return [Segment("caption", start, start + len(line), line)]
