@@ -236,3 +236,23 @@ def test_a_second_ingest_on_the_same_database_fails_clearly_and_corrupts_nothing
         holder.wait()
     with Store(path) as store:
         assert store.rows("failures", exclude=TIMESTAMPS) == [(str(tmp_path / "empty.txt"), "read", "empty file")]
+
+
+@pytest.mark.model
+def test_words_stay_known_until_the_vocabulary_is_full_and_later_zones_forget_theirs(monkeypatch):
+    from eventwire import ingest as ingest_module
+    from eventwire.clean import prepare
+    from eventwire.model import Article
+    from eventwire.nlp import load
+
+    nlp = load()
+    # The first run of articles may add words; once it has, every later run is a memory zone.
+    monkeypatch.setattr(ingest_module, "VOCAB_KEPT", len(nlp.vocab) + 1)
+    body = ("Officials from the {} delegation met ministers in the capital on Tuesday to discuss trade, "
+            "and both sides said the talks had been useful and would continue next month.")
+    words = ("Zorbaxian", "Quillevonian")
+    articles = [prepare(Article(text=body.format(word), source=f"{word}.txt")) for word in words]
+    out = list(ingest_module.analysed_in_zones(iter(articles), zone=1))
+    assert [type(item) for item in out] == [Result, Result]
+    assert "Zorbaxian" in nlp.vocab.strings  # met before the vocabulary was full: kept
+    assert "Quillevonian" not in nlp.vocab.strings  # met inside a zone: forgotten when it ended

@@ -13,6 +13,7 @@ when the dictionaries or patterns changed.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +31,7 @@ from eventwire.store import DEFAULT_DB, Batch, Store, StoreError, Written
 # batch, a few seconds of work at this size.
 DEFAULT_BATCH = 256
 ZONE = 1000  # articles analysed per spaCy memory zone (see analysed_in_zones)
+VOCAB_KEPT = 50_000  # words the pipeline keeps between zones: the common ones, met early (about 2,000 articles' worth)
 LOOKUP = 64  # cleaned articles checked against the store in one query
 
 
@@ -189,6 +191,11 @@ def analysed_in_zones(items: Iterator[Result | Failure | Skip], workers: int = 1
     ends, so memory stays flat whatever the corpus size (docs/benchmarks.md has the figures). The
     records leave a zone as plain data: nothing of a Doc outlives it. With several spaCy
     processes, each run of articles starts them anew, which bounds their memory too.
+
+    A word met for the first time costs spaCy more than one it knows, and a zone forgets its words
+    when it ends. So runs of articles go without a zone until the vocabulary holds `VOCAB_KEPT`
+    words: the common words of the language and of the news, met early, stay known to every later
+    zone, and memory is still bounded (by those words and one zone's worth).
     """
     from eventwire.nlp import load
 
@@ -207,7 +214,7 @@ def analysed_in_zones(items: Iterator[Result | Failure | Skip], workers: int = 1
         more[0] = False
 
     while more[0]:
-        with nlp.memory_zone():
+        with nlp.memory_zone() if len(nlp.vocab) >= VOCAB_KEPT else contextlib.nullcontext():
             yield from analyze_and_resolve(run_of(size), n_process=workers, events=True)
 
 
