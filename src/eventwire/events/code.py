@@ -175,17 +175,9 @@ class Coder:
         verb_heads, noun_heads = _trigger_heads(self.patterns)
         index, heads, cache = ((self.patterns.verbs, verb_heads, self.verb_lemmas) if kind == "verb"
                                else (self.patterns.nouns, noun_heads, self.noun_lemmas))
-        # (lemma id, word id) -> whether the token can be a trigger; shared as `cache` is
-        verdicts: dict[tuple[int, int], bool] = self.patterns.derived.setdefault(f"{kind}_possible", {})
-        keys = list(zip(lemmas[mask].tolist(), words[mask].tolist(), strict=True))
-        known = list(map(verdicts.get, keys))
-        if None in known:
-            if len(verdicts) > 100_000:
-                verdicts.clear()  # bounded by the vocabulary of recent articles, not of every article seen
-            for k, key in enumerate(keys):
-                if known[k] is None:
-                    known[k] = verdicts[key] = self._plain(*key, index, cache) in heads
-        return list(compress(mask.nonzero()[0].tolist(), known))
+        keys = zip(lemmas[mask].tolist(), words[mask].tolist(), strict=True)
+        possible = [self._plain(lemma, word, index, cache) in heads for lemma, word in keys]
+        return list(compress(mask.nonzero()[0].tolist(), possible))
 
     def _triggers(self, sent: Span) -> list[Found]:
         found: list[Found] = []
