@@ -256,3 +256,10 @@ def test_words_stay_known_until_the_vocabulary_is_full_and_later_zones_forget_th
     assert [type(item) for item in out] == [Result, Result]
     assert "Zorbaxian" in nlp.vocab.strings  # met before the vocabulary was full: kept
     assert "Quillevonian" not in nlp.vocab.strings  # met inside a zone: forgotten when it ended
+
+
+def test_the_ingest_command_writes_batches_of_the_library_default_size():
+    from eventwire.ingest import DEFAULT_BATCH
+
+    option = next(p for p in main.commands["ingest"].params if p.name == "batch_size")
+    assert option.default == DEFAULT_BATCH
